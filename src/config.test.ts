@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const strongSecret = () => randomBytes(48).toString('base64url');
+const key = () => randomBytes(32).toString('hex');
+
+describe('config', () => {
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'apice-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  const prod = (env: Record<string, string>) =>
+    loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir(),
+      JWT_SECRET: strongSecret(),
+      ENCRYPTION_KEY: key(),
+      ...env,
+    });
+
+  it('applies API.md defaults outside production', () => {
+    const c = loadConfig({ DATA_DIR: dataDir() });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', allowSignup: true, searchTsConfig: 'simple' });
+    expect(c.admin).toMatchObject({ username: 'admin', password: 'admin123' });
+    expect(c.throttle).toEqual({ ttlSeconds: 60, limit: 100, loginLimit: 5 });
+    expect(c.uploads.videoBytes).toBe(50 * 1024 * 1024);
+    // No Graph URL outside production: the built-in simulator stands in for Meta.
+    expect(c.whatsapp.baseUrl).toBe('http://127.0.0.1:3000/simulator/graph');
+  });
+
+  it('generates development secrets once and keeps them across restarts', () => {
+    const dir = dataDir();
+    const warnings: string[] = [];
+    const first = loadConfig({ DATA_DIR: dir }, { warn: (m) => warnings.push(m) });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.jwtSecret).toBe(first.jwtSecret);
+    expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
+    expect(warnings.join('\n')).toMatch(/JWT_SECRET/);
+    expect(readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8')).toContain(first.jwtSecret);
+  });
+
+  it('accepts a strong production configuration', () => {
+    const c = prod({ ADMIN_PASSWORD: 'a-long-admin-password' });
+    expect(c.isProduction).toBe(true);
+    expect(c.allowSignup).toBe(false);
+    expect(c.host).toBe('0.0.0.0');
+  });
+
+  it.each([
+    [{ JWT_SECRET: '' }, /JWT_SECRET is required/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET is too weak/],
+    [{ JWT_SECRET: 'a'.repeat(40) }, /JWT_SECRET is too weak/],
+    [{ ENCRYPTION_KEY: '' }, /ENCRYPTION_KEY is required/],
+    [{ ENCRYPTION_KEY: 'abc' }, /ENCRYPTION_KEY must be 32 bytes/],
+    [{ ADMIN_PASSWORD: 'admin123' }, /ADMIN_PASSWORD/],
+    [{ ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD/],
+    [{ PORT: 'eighty' }, /PORT/],
+  ])('refuses to start in production with %o', (env, message) => {
+    expect(() => prod(env)).toThrow(ConfigError);
+    expect(() => prod(env)).toThrow(message);
+  });
+
+  it('accepts a base64 encryption key of 32 bytes', () => {
+    const c = prod({ ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    expect(c.encryptionKey).toHaveLength(32);
+  });
+});

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/**
+ * A free-form JSON object (contact attributes, bot config) with a size bound, so one row can never
+ * carry megabytes of client data.
+ */
+export const jsonObject = (maxBytes: number) =>
+  z
+    .record(z.string().min(1).max(100), z.unknown())
+    .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= maxBytes, {
+      message: `must be at most ${maxBytes} bytes as JSON`,
+    });

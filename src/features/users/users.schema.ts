@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { pageOf } from '../../http/pagination.js';
+import { roleSchema } from '../roles/roles.schema.js';
+
+export const presenceSchema = z.enum(['online', 'away', 'busy', 'offline']);
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  tenant_id: z.uuid(),
+  name: z.string(),
+  username: z.string(),
+  email: z.string().nullable(),
+  role: z.string(),
+  online: z.boolean(),
+  presence: presenceSchema,
+  created_at: z.string(),
+  updated_at: z.string(),
+  role_detail: roleSchema.pick({ id: true, name: true, permissions: true }).optional(),
+});
+export type UserDto = z.infer<typeof userSchema>;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(150)
+  .regex(/^[\w.@+-]+$/, 'letters, digits and . _ @ + - only');
+export const passwordSchema = z.string().min(8).max(200);
+const name = z.string().trim().min(1).max(100);
+
+export const createUserBody = z.strictObject({
+  name,
+  username: usernameSchema,
+  email: z.email().max(254).optional(),
+  password: passwordSchema,
+  role: z.string().min(1).max(50),
+});
+export const updateUserBody = z.strictObject({
+  name: name.optional(),
+  username: usernameSchema.optional(),
+  email: z.email().max(254).nullable().optional(),
+  password: passwordSchema.optional(),
+  role: z.string().min(1).max(50).optional(),
+});
+export type CreateUserInput = z.infer<typeof createUserBody>;
+export type UpdateUserInput = z.infer<typeof updateUserBody>;
+
+export const includeRoleQuery = z.object({
+  include_role: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const userPage = pageOf(userSchema);

@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { id, timestamps } from '../../db/columns.js';
+import { roles } from '../roles/roles.table.js';
+import { tenants } from '../tenants/tenants.table.js';
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    roleId: uuid('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'restrict' }),
+    name: varchar('name', { length: 100 }).notNull(),
+    username: varchar('username', { length: 150 }).notNull(),
+    email: varchar('email', { length: 254 }),
+    passwordHash: varchar('password_hash', { length: 255 }).notNull(),
+    online: boolean('online').notNull().default(false),
+    presence: varchar('presence', { length: 10, enum: ['online', 'away', 'busy', 'offline'] })
+      .notNull()
+      .default('offline'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    mfaSecret: varchar('mfa_secret', { length: 255 }),
+    mfaEnabled: boolean('mfa_enabled').notNull().default(false),
+    disabled: boolean('disabled').notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [
+    // Usernames and emails log in without naming a tenant, so they are unique across the deployment.
+    uniqueIndex('users_username_uq').on(sql`lower(${t.username})`),
+    uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
+    index('users_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('users_role_idx').on(t.roleId),
+  ],
+);

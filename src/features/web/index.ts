@@ -1,0 +1,7 @@
+import type { Feature } from '../feature.js';
+import { webRoutes } from './web.routes.js';
+
+export const webFeature: Feature = {
+  name: 'web',
+  rootRoutes: () => webRoutes(),
+};

@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Permission } from '../features/roles/permissions.js';
+import type { AccessClaims, TokenService } from '../features/auth/tokens.js';
+import type { RequestContext } from './context.js';
+import { forbidden, unauthenticated } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext | undefined;
+    auth: AccessClaims | undefined;
+  }
+  interface FastifyContextConfig {
+    /** No token needed (login, webhook, health). */
+    public?: boolean;
+    /** false: not under the per-user limit (the webhook, which Meta bursts). */
+    rateLimit?: boolean;
+  }
+}
+
+export interface Principal {
+  role: string;
+  permissions: readonly string[];
+}
+
+export type PrincipalLoader = (userId: string, tenantId: string) => Promise<Principal | undefined>;
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Authenticates every /api route that is not marked public. The user and role are read on
+ * each request, so a disabled user or a changed role takes effect at once.
+ */
+export function registerAuth(app: FastifyInstance, tokens: TokenService, loadPrincipal: PrincipalLoader) {
+  app.decorateRequest('ctx', undefined);
+  app.decorateRequest('auth', undefined);
+  app.addHook('onRequest', async (request) => {
+    if (!request.routeOptions.url?.startsWith('/api/') || request.routeOptions.config.public) return;
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw unauthenticated();
+    const claims = await tokens.verify(token);
+    if (!claims) throw unauthenticated('Invalid or expired token');
+    const principal = await loadPrincipal(claims.userId, claims.tenantId);
+    if (!principal) throw unauthenticated('Invalid or expired token');
+    request.auth = claims;
+    request.ctx = {
+      tenantId: claims.tenantId,
+      userId: claims.userId,
+      role: principal.role,
+      permissions: new Set(principal.permissions as Permission[]),
+      requestId: request.id,
+      ip: request.ip,
+    };
+  });
+}
+
+/** The request's context; only called on authenticated routes. */
+export function ctxOf(request: FastifyRequest): RequestContext {
+  if (!request.ctx) throw unauthenticated();
+  return request.ctx;
+}
+
+/** preHandler guard: every listed permission is required. Runs before any visibility check. */
+export type PermissionGuard = ((request: FastifyRequest) => Promise<void>) & {
+  permissions: readonly Permission[];
+};
+
+/**
+ * preValidation guard: every listed permission is required. Runs before any visibility check.
+ * The guard carries its permissions so the route table (and the route sweep test) can list them.
+ */
+export const requirePermission = (...permissions: Permission[]): PermissionGuard =>
+  Object.assign(
+    async (request: FastifyRequest) => {
+      const ctx = ctxOf(request);
+      if (!permissions.every((p) => ctx.permissions.has(p))) throw forbidden();
+    },
+    { permissions },
+  );
+
+/** The permissions a route's guards require (empty for routes any authenticated user may call). */
+export const guardedPermissions = (hooks: unknown): string[] =>
+  [hooks]
+    .flat()
+    .flatMap((h) =>
+      typeof h === 'function' && 'permissions' in h ? (h as PermissionGuard).permissions : [],
+    );

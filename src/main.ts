@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { closeDeps, createDeps } from './deps.js';
+import { bootstrapFirstAdmin } from './features/tenants/bootstrap.js';
+import { createLogger } from './logger.js';
+import { createSimulatorDemo } from './whatsapp/simulator/demo.js';
+
+async function main() {
+  const warnings: string[] = [];
+  const config = loadConfig(process.env, { warn: (m) => warnings.push(m) });
+  const logger = createLogger(config.logLevel, !config.isProduction && process.stdout.isTTY);
+  for (const w of warnings) logger.warn(w);
+
+  const deps = await createDeps(config, logger);
+  if (await bootstrapFirstAdmin(deps.database.db, config, (m) => logger.warn(m))) {
+    logger.info(`created the default tenant and admin user "${config.admin.username}"`);
+    await createSimulatorDemo(deps);
+  }
+  const app: FastifyInstance = await buildApp(deps);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await closeDeps(deps);
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    `ApiCeChat listening on ${config.publicUrl} (database: ${deps.database.kind}, redis: ${config.redisUrl ? 'yes' : 'no'})`,
+  );
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`ApiCeChat cannot start: ${err.message}\n`);
+  } else {
+    process.stderr.write(
+      `ApiCeChat failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,345 @@
+import { sql } from 'drizzle-orm';
+import {
+  PgBoss,
+  fromDrizzle,
+  fromPglite,
+  type ConstructorOptions,
+  type DrizzleTransactionLike,
+  type Job,
+  type Queue as BossQueueOptions,
+  type QueueResult,
+  type SendOptions as BossSendOptions,
+  type WorkOptions as BossWorkOptions,
+} from 'pg-boss';
+import type { Database, Tx } from '../db/client.js';
+import type { PlatformLogger } from './redis.js';
+
+export type { Job } from 'pg-boss';
+
+/** A queue the app uses. Options here are the defaults of every job sent to it. */
+export interface QueueDefinition {
+  /** Letters, digits, `_ . - /`, e.g. 'webhook.process'. */
+  name: string;
+  /** Retries after the first attempt before the job fails for good (pg-boss default 2). */
+  retryLimit?: number;
+  /** Seconds between retries, a whole number (default 0). */
+  retryDelay?: number;
+  /** Exponential backoff from retryDelay (with jitter). */
+  retryBackoff?: boolean;
+  /** Cap of the backoff delay, seconds. */
+  retryDelayMax?: number;
+  /** Seconds a job may stay active before it counts as failed (default 900). */
+  expireInSeconds?: number;
+  /** Seconds a job may wait in created/retry before it is dropped (default 14 days). */
+  retentionSeconds?: number;
+  /** Seconds a finished job is kept (default 7 days, 0 = forever). */
+  deleteAfterSeconds?: number;
+  /**
+   * Queue that receives the job once its retries are exhausted. Declared automatically (with
+   * default options) when it is not itself in the definitions.
+   */
+  deadLetter?: string;
+}
+
+export interface CreateQueueOptions {
+  queues: QueueDefinition[];
+  logger?: PlatformLogger;
+  /** PostgreSQL schema of pg-boss's tables; default 'pgboss'. */
+  schema?: string;
+  /** Default poll interval of work()/workBatch(), seconds, >= 0.5; default 2. Tests use 0.5. */
+  pollingIntervalSeconds?: number;
+  /** PostgreSQL only: size of pg-boss's own connection pool; default 4. */
+  maxConnections?: number;
+  /** Run pg-boss's cron scheduler (boss.schedule); default true. */
+  schedule?: boolean;
+  /** Escape hatch: raw pg-boss constructor options, applied last. */
+  bossOptions?: Partial<ConstructorOptions>;
+}
+
+export interface SendOptions {
+  /**
+   * The caller's open drizzle transaction: the job is inserted in it, so it exists exactly when
+   * the transaction commits.
+   */
+  tx?: Tx;
+  /** With a policy or singletonSeconds: at most one job per key. */
+  singletonKey?: string;
+  /** Throttle: at most one job per singletonKey in this many seconds. */
+  singletonSeconds?: number;
+  /** Delay: seconds from now, an ISO date string or a Date. */
+  startAfter?: number | string | Date;
+  priority?: number;
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  retryDelayMax?: number;
+  expireInSeconds?: number;
+  deadLetter?: string;
+  /** Job id (uuid); pg-boss generates one when omitted. */
+  id?: string;
+}
+
+export interface WorkOptions {
+  /** Poll interval, seconds, >= 0.5; default from createQueue. */
+  pollingIntervalSeconds?: number;
+  /** Parallel workers for this queue in this process; default 1. */
+  localConcurrency?: number;
+}
+
+export interface BatchWorkOptions extends WorkOptions {
+  batchSize: number;
+  /** Keep fetching without waiting while batches come back full; default true. */
+  burstWhenBatchFull?: boolean;
+}
+
+/** One job; throw (or reject) to fail it, which retries it and finally dead-letters it. */
+export type JobHandler<T> = (job: Job<T>) => Promise<unknown>;
+/** A batch of jobs; throwing fails the whole batch. */
+export type BatchJobHandler<T> = (jobs: Job<T>[]) => Promise<unknown>;
+
+export interface StopOptions {
+  /** How long in-flight jobs may take to finish before they are failed (and so retried); default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface Queue {
+  /** The raw pg-boss instance, for what this wrapper does not cover (schedule, findJobs, ...). */
+  readonly boss: PgBoss;
+  /** Installs/migrates pg-boss's schema, creates (or updates) every declared queue and caches it. */
+  start(): Promise<void>;
+  /** Stops the workers and timers; waits for in-flight jobs up to timeoutMs. Leaves the app's database open. */
+  stop(options?: StopOptions): Promise<void>;
+  /**
+   * Enqueues a job; returns its id, or null when a singleton/throttle rule dropped it. Inside a
+   * transaction always pass `{ tx }`: on PGlite (one connection) a send without it would wait for
+   * the very transaction it is called from.
+   */
+  send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string | null>;
+  /** Processes jobs one at a time per worker; returns the worker id. */
+  work<T = unknown>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<string>;
+  /** Processes jobs in batches; returns the worker id. */
+  workBatch<T = unknown>(
+    name: string,
+    handler: BatchJobHandler<T>,
+    options: BatchWorkOptions,
+  ): Promise<string>;
+  /** Stops this process's workers of a queue, waiting for their current jobs. */
+  offWork(name: string): Promise<void>;
+  /** Declares one more queue after start() (same rules as the start-up definitions). */
+  declareQueue(definition: QueueDefinition): Promise<void>;
+}
+
+const DEFAULT_SCHEMA = 'pgboss';
+/** An id no job has: findJobs() with it reads nothing but puts the queue in pg-boss's cache. */
+const NO_JOB_ID = '00000000-0000-0000-0000-000000000000';
+const OPTION_KEYS = [
+  'retryLimit',
+  'retryDelay',
+  'retryBackoff',
+  'retryDelayMax',
+  'expireInSeconds',
+  'retentionSeconds',
+  'deleteAfterSeconds',
+  'deadLetter',
+] as const satisfies readonly (keyof QueueDefinition & keyof BossQueueOptions)[];
+
+/**
+ * pg-boss on the app's own database, so a job can be written in the same transaction as the row
+ * it belongs to.
+ *
+ * - PGlite: pg-boss drives the same PGlite instance through its `fromPglite` adapter with
+ *   `backend: 'pglite'` (one connection, so every pg-boss statement queues behind open transactions).
+ * - PostgreSQL: pg-boss gets the connection string and opens its own small pool rather than
+ *   borrowing the app's pg.Pool. Its built-in pool is what provides LISTEN/NOTIFY and pg-boss-owned
+ *   transactions (transactional workers), polling workers cannot starve HTTP requests of
+ *   connections, and `stop()` can close it without touching the app's pool. Jobs sent with `tx`
+ *   still go through the app's transaction, not this pool.
+ */
+export function createQueue(database: Database, options: CreateQueueOptions): Queue {
+  const logger = options.logger ?? consoleLogger;
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const defaultPolling = options.pollingIntervalSeconds ?? 2;
+  const base: ConstructorOptions = {
+    schema,
+    schedule: options.schedule ?? true,
+    // Maintenance runs on pg-boss's own timers (supervise every 60 s); all are cleared by stop().
+    supervise: true,
+    migrate: true,
+    useListenNotify: false,
+  };
+  let bossOptions: ConstructorOptions;
+  if (database.kind === 'pglite') {
+    if (!database.pglite) throw new Error('createQueue: a pglite Database without its PGlite instance');
+    bossOptions = { ...base, db: fromPglite(database.pglite), backend: 'pglite', ...options.bossOptions };
+  } else {
+    if (!database.url) throw new Error('createQueue: a postgres Database needs its url');
+    bossOptions = {
+      ...base,
+      connectionString: database.url,
+      max: options.maxConnections ?? 4,
+      application_name: 'apicechat-queue',
+      ...options.bossOptions,
+    };
+  }
+
+  const boss = new PgBoss(bossOptions);
+  // Without an 'error' listener an EventEmitter error would throw; pg-boss reports failed polls and
+  // maintenance passes here and keeps going.
+  boss.on('error', (err) => logger.error({ err }, 'queue error'));
+  boss.on('warning', (warning) => logger.warn({ data: warning.data }, `queue warning: ${warning.message}`));
+
+  const definitions = new Map<string, QueueDefinition>();
+  for (const def of options.queues) addDefinition(definitions, def);
+  /** Queues created and cached by this instance: the only ones send({ tx }) accepts. */
+  const ready = new Set<string>();
+  let started = false;
+  let starting: Promise<void> | undefined;
+
+  /** Creates (or updates) a queue, its dead letter queue first, and caches it in pg-boss. */
+  async function ensure(name: string, path: string[] = []): Promise<void> {
+    if (ready.has(name)) return;
+    if (path.includes(name)) throw new Error(`queue dead letter cycle: ${[...path, name].join(' -> ')}`);
+    const def = definitions.get(name) ?? { name };
+    if (def.deadLetter) await ensure(def.deadLetter, [...path, name]);
+    const wanted = pickOptions(def);
+    const existing = await boss.getQueue(name);
+    if (!existing) {
+      await boss.createQueue(name, wanted);
+    } else {
+      // A changed retry policy in code must reach queues created by an earlier deploy.
+      const changed = changedOptions(existing, wanted);
+      if (Object.keys(changed).length > 0) await boss.updateQueue(name, changed);
+    }
+    // createQueue/updateQueue evict pg-boss's queue cache. With PGlite a send({ tx }) on an uncached
+    // queue hangs forever (the cache lookup queues behind the caller's own open transaction), so
+    // touch the queue now, outside any transaction, to put it back in the cache.
+    await boss.findJobs(name, { id: NO_JOB_ID });
+    ready.add(name);
+  }
+
+  function assertStarted(): void {
+    if (!started) throw new Error('queue is not started: call queue.start() first');
+  }
+
+  function bossWorkOptions(o: WorkOptions): BossWorkOptions {
+    return {
+      pollingIntervalSeconds: o.pollingIntervalSeconds ?? defaultPolling,
+      ...(o.localConcurrency ? { localConcurrency: o.localConcurrency } : {}),
+    };
+  }
+
+  function logFailure(name: string, jobs: Job<unknown>[], err: unknown): void {
+    logger.warn(
+      { err, queue: name, jobIds: jobs.map((j) => j.id), retryCount: jobs[0]?.retryCount },
+      'job failed',
+    );
+  }
+
+  return {
+    boss,
+
+    start() {
+      starting ??= (async () => {
+        await boss.start();
+        for (const name of definitions.keys()) await ensure(name);
+        started = true;
+      })().finally(() => {
+        starting = undefined;
+      });
+      return starting;
+    },
+
+    async stop(stopOptions = {}) {
+      await starting?.catch(() => undefined);
+      started = false;
+      ready.clear();
+      // close: pg-boss closes only a pool it opened itself (PostgreSQL); the PGlite stays open.
+      await boss.stop({ graceful: true, close: true, timeout: stopOptions.timeoutMs ?? 10_000 });
+    },
+
+    async send(name, data, sendOptions = {}) {
+      assertStarted();
+      const { tx, ...rest } = sendOptions;
+      if (tx && !ready.has(name)) {
+        // Refuse rather than risk the PGlite hang described in ensure().
+        throw new Error(
+          `queue "${name}" is not declared: add it to createQueue({ queues }) or declareQueue()`,
+        );
+      }
+      const bossOptions: BossSendOptions = { ...rest };
+      // Drizzle types execute()'s result as unknown on the driver-agnostic Db; both drivers return { rows }.
+      if (tx) bossOptions.db = fromDrizzle(tx as unknown as DrizzleTransactionLike, sql);
+      return boss.send(name, data, bossOptions);
+    },
+
+    async work<T>(name: string, handler: JobHandler<T>, workOptions: WorkOptions = {}) {
+      assertStarted();
+      return boss.work<T>(name, { ...bossWorkOptions(workOptions), batchSize: 1 }, async (jobs) => {
+        const job = jobs[0];
+        if (!job) return undefined;
+        try {
+          return await handler(job);
+        } catch (err) {
+          logFailure(name, jobs, err);
+          throw err;
+        }
+      });
+    },
+
+    async workBatch<T>(name: string, handler: BatchJobHandler<T>, workOptions: BatchWorkOptions) {
+      assertStarted();
+      const opts: BossWorkOptions = {
+        ...bossWorkOptions(workOptions),
+        batchSize: workOptions.batchSize,
+        // Without it a full batch waits a whole poll interval before the next fetch.
+        burstWhenBatchFull: workOptions.burstWhenBatchFull ?? true,
+      };
+      return boss.work<T>(name, opts, async (jobs) => {
+        try {
+          return await handler(jobs);
+        } catch (err) {
+          logFailure(name, jobs, err);
+          throw err;
+        }
+      });
+    },
+
+    offWork(name) {
+      return boss.offWork(name, { wait: true });
+    },
+
+    async declareQueue(definition) {
+      assertStarted();
+      addDefinition(definitions, definition);
+      ready.delete(definition.name);
+      await ensure(definition.name);
+    },
+  };
+}
+
+function addDefinition(definitions: Map<string, QueueDefinition>, def: QueueDefinition): void {
+  if (def.deadLetter === def.name) throw new Error(`queue "${def.name}" cannot be its own dead letter queue`);
+  definitions.set(def.name, def);
+}
+
+function pickOptions(def: QueueDefinition): Omit<BossQueueOptions, 'name'> {
+  const out: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) if (def[key] !== undefined) out[key] = def[key];
+  return out;
+}
+
+function changedOptions(
+  existing: QueueResult,
+  wanted: Omit<BossQueueOptions, 'name'>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) {
+    if (wanted[key] !== undefined && wanted[key] !== existing[key]) out[key] = wanted[key];
+  }
+  return out;
+}
+
+const consoleLogger: PlatformLogger = {
+  warn: (obj, msg) => console.warn(msg ?? '', obj),
+  error: (obj, msg) => console.error(msg ?? '', obj),
+};

@@ -1,0 +1,16 @@
+export interface HitResult {
+  /** Hits in the current window, including this one. */
+  count: number;
+  /** Milliseconds until the window resets. */
+  resetInMs: number;
+}
+
+/**
+ * Fixed-window counters shared by HTTP rate limits, the login limit and socket event limits.
+ * In-process by default; Redis (INCR + PEXPIRE) when REDIS_URL is set so N instances count as one.
+ */
+export interface RateLimitStore {
+  hit(key: string, windowMs: number): Promise<HitResult>;
+  reset(key: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { DomainEventType } from '../platform/event-types.js';
+import type { DomainEvent, DomainEvents } from '../platform/events.js';
+import type { ConversationAudience, ConversationRef } from './conversation-audience.js';
+import type { PresenceTracker } from './presence-tracker.js';
+import { rooms } from './rooms.js';
+import type { CrmNamespace } from './socket-auth.js';
+
+/** Domain event -> Socket.IO event (API.md "Server -> client"). Payloads pass through unchanged. */
+export const SOCKET_EVENT_OF: Readonly<Record<string, string>> = {
+  [DomainEventType.MessageCreated]: 'message:new',
+  [DomainEventType.MessageStatus]: 'message:status',
+  [DomainEventType.MessageUpdated]: 'message:updated',
+  [DomainEventType.MessageDeleted]: 'message:updated',
+  [DomainEventType.MessageReaction]: 'message:reaction',
+  [DomainEventType.ConversationCreated]: 'conversation:new',
+  [DomainEventType.ConversationAssigned]: 'conversation:assigned',
+  [DomainEventType.ConversationStatusChanged]: 'conversation:status_changed',
+  [DomainEventType.ConversationUpdated]: 'conversation:updated',
+  [DomainEventType.ConversationUnreadReset]: 'conversation:unread_reset',
+  [DomainEventType.ConversationRead]: 'conversation:read',
+  [DomainEventType.ConversationUnread]: 'conversation:unread',
+};
+
+const conversationPayload = z.object({
+  id: z.string().optional(),
+  conversation_id: z.string().optional(),
+  assigned_user_id: z.string().nullable().optional(),
+});
+const logoutPayload = z.object({ jti: z.string() });
+
+/**
+ * Messages name their conversation by `conversation_id`; conversation events carry the
+ * conversation itself (`id`, and `assigned_user_id`, which then decides the audience as of the
+ * event) or a reference to it.
+ */
+export function conversationOf(event: DomainEvent): ConversationRef | undefined {
+  const parsed = conversationPayload.safeParse(event.payload);
+  if (!parsed.success) return undefined;
+  const { id, conversation_id, assigned_user_id } = parsed.data;
+  if (conversation_id) return { id: conversation_id };
+  if (!event.type.startsWith('conversation.') || !id) return undefined;
+  return assigned_user_id === undefined ? { id } : { id, assignedUserId: assigned_user_id };
+}
+
+export interface ListenerDeps {
+  events: DomainEvents;
+  nsp: CrmNamespace;
+  audience: ConversationAudience;
+  presence: PresenceTracker;
+  logger: Logger;
+}
+
+/**
+ * THE listener: every committed domain event that clients hear about becomes one emit here.
+ * Domain events are in-process, so only the instance where the event happened emits; the
+ * Socket.IO adapter carries it to sockets on the other instances.
+ */
+export function listenToDomainEvents({ events, nsp, audience, presence, logger }: ListenerDeps): () => void {
+  return events.subscribe('*', (event) => {
+    if (event.type === DomainEventType.AuthLogout) {
+      const parsed = logoutPayload.safeParse(event.payload);
+      if (parsed.success) nsp.in(rooms.session(parsed.data.jti)).disconnectSockets(true);
+      return;
+    }
+    if (event.type === DomainEventType.PresenceUpdated) {
+      nsp.to(rooms.tenant(event.tenantId)).emit('presence:update', event.payload);
+      return;
+    }
+    if (event.actorUserId) presence.active({ tenantId: event.tenantId, userId: event.actorUserId });
+    const name = SOCKET_EVENT_OF[event.type];
+    if (!name) return;
+    const ref = conversationOf(event);
+    if (!ref) {
+      logger.warn({ event: event.type }, 'domain event names no conversation; not sent to sockets');
+      return;
+    }
+    audience.send(event.tenantId, ref, name, event.payload);
+  });
+}

@@ -1,0 +1,78 @@
+import type { DefaultEventsMap, ExtendedError, Namespace, Socket } from 'socket.io';
+import type { Db } from '../db/client.js';
+import type { TokenService } from '../features/auth/tokens.js';
+import type { Permission } from '../features/roles/permissions.js';
+import { findUserWithRole } from '../features/users/users.service.js';
+import { bearerToken } from '../http/auth.js';
+
+/** Who a socket belongs to; kept in socket.data (and restored with it after a recovered reconnect). */
+export interface SocketUser {
+  userId: string;
+  tenantId: string;
+  role: string;
+  /** The access token's id: logout of that token drops the socket. */
+  jti: string;
+}
+
+export type CrmNamespace = Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketUser>;
+export type CrmSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketUser>;
+
+/** What access checks need, read fresh from the database like every REST request does. */
+export interface SocketAccess {
+  tenantId: string;
+  userId: string;
+  permissions: ReadonlySet<Permission>;
+}
+
+export function refusal(code: 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE', message: string): ExtendedError {
+  const err: ExtendedError = new Error(code);
+  err.data = { code, message };
+  return err;
+}
+
+/** API.md: `auth.token`, else `Authorization: Bearer`, else `?token=`. */
+export function tokenOf(handshake: Socket['handshake']): string | undefined {
+  const auth = (handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof auth === 'string' && auth) return auth;
+  const header = bearerToken(handshake.headers.authorization);
+  if (header) return header;
+  const query = handshake.query.token;
+  return typeof query === 'string' && query ? query : undefined;
+}
+
+/** The socket's user as it is now: undefined once the user is disabled or deleted. */
+export async function currentAccess(db: Db, user: SocketUser): Promise<SocketAccess | undefined> {
+  const row = await findUserWithRole(db, user.tenantId, user.userId);
+  if (!row) return undefined;
+  return {
+    tenantId: user.tenantId,
+    userId: user.userId,
+    permissions: new Set(row.role.permissions as Permission[]),
+  };
+}
+
+/**
+ * Connection middleware: the same checks as the HTTP auth hook (signature, expiry, denylist, an
+ * active user). It runs again when a client reconnects, recovered sessions included, so a revoked
+ * token cannot come back.
+ */
+export function authenticateSockets(db: Db, tokens: TokenService) {
+  return (socket: CrmSocket, next: (err?: ExtendedError) => void) => {
+    const authenticate = async () => {
+      const token = tokenOf(socket.handshake);
+      const claims = token ? await tokens.verify(token) : undefined;
+      const row = claims && (await findUserWithRole(db, claims.tenantId, claims.userId));
+      if (!claims || !row) return refusal('UNAUTHENTICATED', 'A valid access token is required');
+      socket.data = {
+        userId: claims.userId,
+        tenantId: claims.tenantId,
+        role: row.role.name,
+        jti: claims.jti,
+      };
+      return undefined;
+    };
+    authenticate().then(next, () =>
+      next(refusal('SERVICE_UNAVAILABLE', 'The server cannot check the token right now')),
+    );
+  };
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumOrSkip } from './chromium.js';
+import {
+  ADMIN,
+  snapshot,
+  startHarness,
+  storedSession,
+  storeTokens,
+  USER_PASSWORD,
+  type Harness,
+} from './harness.js';
+
+const chromium = chromiumOrSkip();
+
+describe.skipIf(!chromium)('web inbox: signing in and out (Chromium)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(chromium!);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('serves the inbox at / and for client-side paths, but never for unknown API paths', async () => {
+    const home = await fetch(h.t.url, { headers: { accept: 'text/html' } });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<div id="root">');
+    const deep = await fetch(`${h.t.url}/conversations/0193a1b2-0000-7000-8000-000000000000`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(deep.status).toBe(200);
+    const api = await fetch(`${h.t.url}/api/v1/nothing-here`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('says so in plain words when the password is wrong, and stays on the login page', async () => {
+    const page = await (await h.browser.newContext()).newPage();
+    await page.goto(h.t.url);
+    await page.getByLabel('Username or email').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Invalid username or password');
+    expect(await page.getByLabel('Authentication code').count()).toBe(0);
+    await snapshot(page, 'login-error');
+    await page.context().close();
+  });
+
+  it('logs in to the inbox, with the All tab for a user who reads every conversation', async () => {
+    const page = await h.loggedIn();
+    const tabs = await page.getByRole('tab').allTextContents();
+    expect(tabs).toEqual(['Mine', 'Unassigned', 'All']);
+    expect(await page.locator('.sidebar-header').textContent()).toContain('Administrator');
+    await page.context().close();
+  });
+
+  it('shows an agent Mine and Unassigned only', async () => {
+    const agent = await h.t.createUser('agent');
+    const page = await h.loggedIn(agent.username, USER_PASSWORD);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Mine', 'Unassigned']);
+    await page.context().close();
+  });
+
+  it('refreshes an expired access token without the user noticing', async () => {
+    const page = await h.loggedIn();
+    const before = await storedSession(page);
+    // Back the next morning: the access token is long dead, the refresh token still good.
+    await storeTokens(page, { access_token: 'expired' });
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await expect
+      .poll(async () => (await storedSession(page)).refresh_token, { timeout: 10_000 })
+      .not.toBe(before.refresh_token);
+    expect((await storedSession(page)).access_token).not.toBe('expired');
+    expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('logs out when the session cannot be refreshed any more', async () => {
+    const page = await h.loggedIn();
+    await storeTokens(page, { access_token: 'expired', refresh_token: 'revoked-refresh-token' });
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.context().close();
+  });
+
+  it('logs out: back to the login page, and the old tokens no longer work', async () => {
+    const page = await h.loggedIn(ADMIN.username, ADMIN.password);
+    const session = await storedSession(page);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const refresh = await h.t.request({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: session.refresh_token },
+    });
+    expect(refresh.statusCode).toBe(401);
+    await page.context().close();
+  });
+});
