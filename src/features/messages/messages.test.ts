@@ -141,15 +141,20 @@ describe('messages', () => {
   });
 
   describe('domain events', () => {
-    const collect = () => {
+    // Only this conversation's events: WhatsApp sends from earlier tests publish their
+    // delivery statuses asynchronously, whenever the outbound job gets to them.
+    const collect = (conversationId: string) => {
       const seen: DomainEvent[] = [];
-      const stop = t.deps.events.subscribe('*', (e) => void seen.push(e));
+      const stop = t.deps.events.subscribe('*', (e) => {
+        const payload = e.payload as { id?: string; conversation_id?: string };
+        if (payload.conversation_id === conversationId || payload.id === conversationId) seen.push(e);
+      });
       return { seen, stop };
     };
 
     it('publishes message.created and conversation.updated with the REST objects once stored', async () => {
       const c = await conversation();
-      const { seen, stop } = collect();
+      const { seen, stop } = collect(c.id);
       const res = await send({ conversation_id: c.id, body: 'announced' }, agent.token);
       stop();
       expect(seen.map((e) => e.type)).toEqual(['message.created', 'conversation.updated']);
@@ -161,7 +166,7 @@ describe('messages', () => {
       const c = await conversation();
       const used = await media();
       await send({ conversation_id: c.id, attachment_ids: [used.id] });
-      const { seen, stop } = collect();
+      const { seen, stop } = collect(c.id);
       const res = await send({ conversation_id: c.id, attachment_ids: [used.id] });
       stop();
       expect(res.statusCode).toBe(400);
