@@ -94,6 +94,36 @@ describe('queue (pg-boss on the app database)', () => {
     await waitFor(() => expect(seen.map((j) => [j.id, j.data.n])).toEqual([[id, 7]]));
   });
 
+  // A poll interval far above the 10 s waitFor: only draining and wake() can pass these.
+  const SLOW_POLL = { pollingIntervalSeconds: 60 };
+
+  it('a worker drains a backlog one job after another, without a poll interval between jobs', async () => {
+    await queue.declareQueue({ name: 'backlog' });
+    for (let n = 0; n < 12; n++) await queue.send('backlog', { n });
+    const seen: number[] = [];
+    await queue.work<{ n: number }>('backlog', (job) => Promise.resolve(void seen.push(job.data.n)), {
+      ...SLOW_POLL,
+      localConcurrency: 2,
+    });
+    await waitFor(() => expect(seen.sort((a, b) => a - b)).toEqual([...Array(12).keys()]));
+  });
+
+  it('wake() makes an idle worker fetch a job committed after its last poll', async () => {
+    await queue.declareQueue({ name: 'wakeable' });
+    const seen: number[] = [];
+    await queue.work<{ n: number }>('wakeable', (job) => Promise.resolve(void seen.push(job.data.n)), {
+      ...SLOW_POLL,
+      localConcurrency: 3,
+    });
+    // Let every worker finish its first (empty) fetch and fall asleep.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let n = 0; n < 3; n++) {
+      await database.db.transaction((tx) => queue.send('wakeable', { n }, { tx }));
+      queue.wake('wakeable');
+      await waitFor(() => expect(seen).toContain(n));
+    }
+  });
+
   it('batch workers receive several jobs at once', async () => {
     const batches: number[][] = [];
     for (let n = 0; n < 5; n++) await queue.send('batch', { n });

@@ -115,8 +115,17 @@ export interface Queue {
    * the very transaction it is called from.
    */
   send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string | null>;
-  /** Processes jobs one at a time per worker; returns the worker id. */
+  /**
+   * Processes jobs one at a time per worker; returns the first worker's id. A worker that just
+   * finished a job fetches the next one at once (it drains a backlog); only an empty fetch waits
+   * for the poll interval.
+   */
   work<T = unknown>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<string>;
+  /**
+   * Wakes one of this process's workers of a queue (round robin) so it fetches now instead of at
+   * its next poll: call it after the transaction that enqueued a job committed.
+   */
+  wake(name: string): void;
   /** Processes jobs in batches; returns the worker id. */
   workBatch<T = unknown>(
     name: string,
@@ -194,6 +203,9 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
   const ready = new Set<string>();
   let started = false;
   let starting: Promise<void> | undefined;
+  /** This process's single-job worker ids per queue, for wake(). */
+  const workers = new Map<string, string[]>();
+  const turns = new Map<string, number>();
 
   /** Creates (or updates) a queue, its dead letter queue first, and caches it in pg-boss. */
   async function ensure(name: string, path: string[] = []): Promise<void> {
@@ -253,6 +265,7 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
       await starting?.catch(() => undefined);
       started = false;
       ready.clear();
+      workers.clear();
       // close: pg-boss closes only a pool it opened itself (PostgreSQL); the PGlite stays open.
       await boss.stop({ graceful: true, close: true, timeout: stopOptions.timeoutMs ?? 10_000 });
     },
@@ -274,16 +287,37 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
 
     async work<T>(name: string, handler: JobHandler<T>, workOptions: WorkOptions = {}) {
       assertStarted();
-      return boss.work<T>(name, { ...bossWorkOptions(workOptions), batchSize: 1 }, async (jobs) => {
-        const job = jobs[0];
-        if (!job) return undefined;
-        try {
-          return await handler(job);
-        } catch (err) {
-          logFailure(name, jobs, err);
-          throw err;
-        }
-      });
+      // One pg-boss worker per slot, each knowing its own id: pg-boss waits a whole poll interval
+      // after every single-job fetch, which would cap a queue at localConcurrency / interval jobs
+      // per second. Notifying itself after a job makes the worker fetch again at once.
+      const { localConcurrency = 1, ...options } = workOptions;
+      const ids: string[] = [];
+      for (let slot = 0; slot < localConcurrency; slot++) {
+        let self = '';
+        self = await boss.work<T>(name, { ...bossWorkOptions(options), batchSize: 1 }, async (jobs) => {
+          const job = jobs[0];
+          if (!job) return undefined;
+          try {
+            return await handler(job);
+          } catch (err) {
+            logFailure(name, jobs, err);
+            throw err;
+          } finally {
+            boss.notifyWorker(self);
+          }
+        });
+        ids.push(self);
+      }
+      workers.set(name, [...(workers.get(name) ?? []), ...ids]);
+      return ids[0]!;
+    },
+
+    wake(name) {
+      const ids = workers.get(name);
+      if (!ids?.length) return;
+      const next = (turns.get(name) ?? 0) % ids.length;
+      turns.set(name, next + 1);
+      boss.notifyWorker(ids[next]!);
     },
 
     async workBatch<T>(name: string, handler: BatchJobHandler<T>, workOptions: BatchWorkOptions) {
@@ -305,6 +339,7 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
     },
 
     offWork(name) {
+      workers.delete(name);
       return boss.offWork(name, { wait: true });
     },
 

@@ -133,15 +133,19 @@ export function createWebhookIntake(o: WebhookIntakeOptions) {
         );
       }
 
-      await o.db.transaction(async (tx) => {
+      const queued = await o.db.transaction(async (tx) => {
         const stored = await tx
           .insert(webhookEvents)
           .values(rows)
           .returning({ id: webhookEvents.id, status: webhookEvents.status });
-        for (const event of stored.filter((e) => e.status === 'received')) {
+        const received = stored.filter((e) => e.status === 'received');
+        for (const event of received) {
           await o.queue.send(WhatsappQueue.Webhook, { eventId: event.id }, { tx, singletonKey: event.id });
         }
+        return received.length;
       });
+      // Committed: a worker of this instance picks it up now rather than at its next poll.
+      for (let i = 0; i < queued; i++) o.queue.wake(WhatsappQueue.Webhook);
       return { stored: rows.length };
     },
   };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import type { ConversationDto } from '../../features/conversations/conversations.schema.js';
+import type { MessageDto } from '../../features/messages/messages.schema.js';
 import { createMessageService } from '../../features/messages/messages.service.js';
 import { DomainEventType } from '../../platform/event-types.js';
 import { createOutboundJobs } from './enqueue.js';
@@ -48,6 +49,10 @@ export async function startOutbound(deps: AppDeps): Promise<void> {
   });
   await deps.queue.work(OutboundQueue.Reaction, createReactionJob(d), polling);
   await deps.queue.work(OutboundQueue.ReadReceipt, createReadReceiptJob(d), polling);
+  // The send job was enqueued in the message's transaction; message.created comes after its commit.
+  deps.events.subscribe(DomainEventType.MessageCreated, (event) => {
+    if ((event.payload as MessageDto).whatsapp_status === 'pending') deps.queue.wake(OutboundQueue.Send);
+  });
   deps.events.subscribe(DomainEventType.ConversationRead, async (event) => {
     if (!event.actorUserId) return;
     const conversation = event.payload as ConversationDto;
