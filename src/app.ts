@@ -14,6 +14,7 @@ import { FEATURES } from './features/registry.js';
 import { findUserWithRole } from './features/users/users.service.js';
 import { guardedPermissions, registerAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerInputGuard } from './http/input-guard.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import type { SecretBox } from './platform/crypto.js';
 import type { DomainEvents } from './platform/events.js';
@@ -44,11 +45,13 @@ export interface ApiRoute {
   public: boolean;
   /** Permissions its guards require. */
   permissions: string[];
+  /** Largest body it accepts, in bytes (the app's BODY_LIMIT_MB unless the route sets its own). */
+  bodyLimit: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every API and health route, for the OpenAPI check and the route sweep. */
+    /** Every route the OpenAPI document shows (API, health, simulator control), for the route sweep. */
     apiRoutes: ApiRoute[];
   }
 }
@@ -74,17 +77,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerInputGuard(app);
   const apiRoutes: ApiRoute[] = [];
   app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') && !route.url.startsWith('/health')) return;
+    // Hidden routes (Swagger UI, the web app, Meta's stand-in) are not part of the documented API.
+    if (route.schema?.hide === true) return;
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
       apiRoutes.push({
         method,
         url: route.url,
         public: route.config?.public === true,
-        permissions: [...guardedPermissions(route.preValidation), ...guardedPermissions(route.preHandler)],
+        permissions: [route.onRequest, route.preValidation, route.preHandler].flatMap(guardedPermissions),
+        bodyLimit: route.bodyLimit ?? config.bodyLimitBytes,
       });
     }
   });

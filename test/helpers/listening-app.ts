@@ -1,20 +1,6 @@
-import { createServer } from 'node:net';
 import type { Simulator } from '../../src/whatsapp/simulator/simulator.js';
 import { createTestApp, type TestApp } from './app.js';
-
-/** A port nobody listens on right now (the OS picks it, we release it at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort } from './server-process.js';
 
 export interface ListeningApp extends TestApp {
   /** The app's own origin, also its PUBLIC_URL: the simulator posts webhooks back to it. */

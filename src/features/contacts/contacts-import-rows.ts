@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest, type FieldError } from '../../http/errors.js';
+import { unstorable } from '../../http/input-guard.js';
 import { EXPORT_COLUMNS } from './contacts-export.js';
 import type { ImportRow } from './contacts-import-plan.js';
 import { contactFields } from './contacts.schema.js';
@@ -72,6 +73,10 @@ export function readRow(
   if (!parsed.success) {
     return { line, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   }
+  // A file is not checked by the request's input guard: NUL, a lone surrogate in attributes' JSON
+  // or absurd nesting would fail the whole import's statement instead of this one line.
+  const unfit = unstorable(parsed.data);
+  if (unfit) return { line, error: `${unfit.field}: ${unfit.message}` };
   const r = parsed.data;
   if (!r.phone_number && !r.external_id) return { line, error: 'phone_number or external_id is required' };
   return {

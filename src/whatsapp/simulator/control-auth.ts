@@ -12,7 +12,7 @@ const REQUIRED: Permission = 'integrations:manage';
  * same access token itself: an admin (integrations:manage) of the tenant that owns the number.
  */
 export function controlAuth({ tokens, database }: Pick<AppDeps, 'tokens' | 'database'>) {
-  return async (request: FastifyRequest) => {
+  const check = async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthenticated();
     const claims = await tokens.verify(token);
@@ -29,4 +29,6 @@ export function controlAuth({ tokens, database }: Pick<AppDeps, 'tokens' | 'data
       ip: request.ip,
     };
   };
+  // Carries its permission like requirePermission's guards, so the route table lists it.
+  return Object.assign(check, { permissions: [REQUIRED] as const });
 }

@@ -47,13 +47,16 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     if (!numbers.some((n) => n.tenantId === ctx.tenantId)) throw notFound('Template');
   }
 
+  // On each route rather than the plugin, so the route table (and its sweep) sees what they require.
+  const guarded = { onRequest: controlAuth(deps) };
+
   return async (app: FastifyInstance) => {
-    app.addHook('onRequest', controlAuth(deps));
     const r = app.withTypeProvider<ZodTypeProvider>();
 
     r.post(
       '/customers/messages',
       {
+        ...guarded,
         bodyLimit: CUSTOMER_BODY_LIMIT,
         schema: {
           tags,
@@ -71,6 +74,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.post(
       '/webhooks/raw',
       {
+        ...guarded,
         bodyLimit: CUSTOMER_BODY_LIMIT,
         schema: {
           tags,
@@ -88,6 +92,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.get(
       '/webhooks',
       {
+        ...guarded,
         schema: {
           tags,
           summary: 'Webhooks the simulator posted for a number, with the app answers',
@@ -104,6 +109,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.post(
       '/faults',
       {
+        ...guarded,
         schema: {
           tags,
           summary: 'Script the next matching Graph requests of a number to fail, stall or answer garbage',
@@ -120,6 +126,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.get(
       '/faults',
       {
+        ...guarded,
         schema: {
           tags,
           summary: 'Faults still waiting for a request',
@@ -135,7 +142,10 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
 
     r.delete(
       '/faults',
-      { schema: { tags, summary: 'Drop pending faults', querystring: phoneQuery, response: noContent } },
+      {
+        ...guarded,
+        schema: { tags, summary: 'Drop pending faults', querystring: phoneQuery, response: noContent },
+      },
       async (req, reply) => {
         await ownNumber(ctxOf(req), req.query.phone_number_id);
         sim.faults.clear(req.query.phone_number_id);
@@ -146,6 +156,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.get(
       '/requests',
       {
+        ...guarded,
         schema: {
           tags,
           summary: 'Graph requests received for a number, with exact bodies and answers',
@@ -165,7 +176,10 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
 
     r.delete(
       '/requests',
-      { schema: { tags, summary: 'Forget the request log', querystring: phoneQuery, response: noContent } },
+      {
+        ...guarded,
+        schema: { tags, summary: 'Forget the request log', querystring: phoneQuery, response: noContent },
+      },
       async (req, reply) => {
         await ownNumber(ctxOf(req), req.query.phone_number_id);
         sim.requests.clear(req.query.phone_number_id);
@@ -176,6 +190,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.put(
       '/recipients',
       {
+        ...guarded,
         schema: {
           tags,
           summary: 'Make a customer never read, or fail every send with an error code',
@@ -192,6 +207,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.delete(
       '/recipients',
       {
+        ...guarded,
         schema: {
           tags,
           summary: 'Back to reading everything',
@@ -209,6 +225,7 @@ export function controlRoutes(sim: Simulator, deps: Pick<AppDeps, 'tokens' | 'da
     r.post(
       '/templates/:id/status',
       {
+        ...guarded,
         schema: {
           tags,
           summary: "Meta's review of a template: its status changes and a signed status webhook is sent",
