@@ -49,6 +49,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
     // A dropped idle connection must not crash the process; the next query gets a fresh one.
     pool.on('error', () => undefined);
+    // pg-pool listens for errors only on idle clients. A checked-out one (a transaction waiting on
+    // app code) that loses its connection, e.g. when PostgreSQL restarts, would emit an unhandled
+    // 'error' and end the process. Its next statement fails instead (-> 503), and the pool drops
+    // the dead client when it is released.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       kind: 'postgres',

@@ -93,6 +93,13 @@ export function registerErrorHandler(app: FastifyInstance) {
       body = problem(400, 'VALIDATION_ERROR', 'Malformed request body');
     } else if (err.statusCode === 429) {
       body = problem(429, 'RATE_LIMITED', 'Too many requests');
+    } else if (isUnstorableText(err)) {
+      // The input guard rejects NUL in parsed input; this catches text from other paths (file names).
+      body = problem(
+        400,
+        'VALIDATION_ERROR',
+        'The request holds text that cannot be stored (such as U+0000)',
+      );
     } else if (isDatabaseUnavailable(err)) {
       request.log.error({ err }, 'database unavailable');
       body = problem(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, retry shortly');
@@ -116,23 +123,41 @@ export function registerErrorHandler(app: FastifyInstance) {
   });
 }
 
-const UNAVAILABLE_PG_CODES = new Set([
+/**
+ * PostgreSQL and network codes that mean "the database cannot be reached right now": admin
+ * shutdown / crash shutdown / starting up (57P0x), connection exceptions (class 08), too many
+ * connections, and the socket errors of a server that is down or restarting.
+ */
+const UNAVAILABLE_CODES = new Set([
   '57P01',
   '57P02',
   '57P03',
-  '08000',
-  '08003',
-  '08006',
-  '08001',
-  '08004',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
 ]);
+// node-postgres reports a connection lost mid-query, or a client that already lost it, in words only.
+const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
 
+/** Drizzle wraps the driver's error (DrizzleQueryError), so the reason may sit a few causes deep. */
 function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code;
-  return (
-    (code !== undefined &&
-      (UNAVAILABLE_PG_CODES.has(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET')) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error).message ?? '')
-  );
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** 22021: a NUL byte in text; 22P05: \u0000 (or another unmappable escape) in jsonb. */
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+function isUnstorableText(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code)) return true;
+  }
+  return false;
 }

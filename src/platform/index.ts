@@ -10,6 +10,7 @@ import type { RateLimitStore } from './rate-limit-store.js';
 import { createMemoryRateLimitStore } from './rate-limit-store.memory.js';
 import { createRedisRateLimitStore } from './rate-limit-store.redis.js';
 import { closeRedis, createRedis, type PlatformLogger } from './redis.js';
+import { createFailover, keyValueStoreWithFallback, rateLimitStoreWithFallback } from './redis-fallback.js';
 
 export type { KeyValueStore } from './kv.js';
 export type { PubSub, MessageHandler } from './pubsub.js';
@@ -84,13 +85,28 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
         ...(options.logger ? { logger: options.logger } : {}),
       })
     : undefined;
-  const kv = createKeyValueStore({ redis, keyPrefix: `${prefix}kv:` });
+  const sharedKv = createKeyValueStore({ redis, keyPrefix: `${prefix}kv:` });
+  const sharedLimits = createRateLimitStore({ redis, keyPrefix: `${prefix}rl:` });
+  // A Redis outage must not fail the requests that touch these: they fall back to memory meanwhile.
+  const kv = redis
+    ? keyValueStoreWithFallback(
+        sharedKv,
+        createMemoryKeyValueStore(),
+        createFailover(redis, 'key/value entries (token denylist, presence)', options.logger),
+      )
+    : sharedKv;
+  const rateLimitStore = redis
+    ? rateLimitStoreWithFallback(
+        sharedLimits,
+        createMemoryRateLimitStore(),
+        createFailover(redis, 'rate limit counters', options.logger),
+      )
+    : sharedLimits;
   const pubsub = createPubSub({
     redis,
     keyPrefix: `${prefix}ps:`,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const rateLimitStore = createRateLimitStore({ redis, keyPrefix: `${prefix}rl:` });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -186,6 +186,22 @@ describe('queue (pg-boss on the app database)', () => {
     }
   });
 
+  it('gives each queue without a heartbeat of its own the default one (a dead worker\u2019s job comes back after it)', async () => {
+    const other = createQueue(database, {
+      queues: [{ name: 'beating' }, { name: 'own-beat', heartbeatSeconds: 20 }],
+      logger,
+      heartbeatSeconds: 10,
+      superviseIntervalSeconds: 1,
+    });
+    await other.start();
+    try {
+      expect(await other.boss.getQueue('beating')).toMatchObject({ heartbeatSeconds: 10 });
+      expect(await other.boss.getQueue('own-beat')).toMatchObject({ heartbeatSeconds: 20 });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('stop() returns promptly with idle workers running', async () => {
     const started = Date.now();
     await queue.stop();

@@ -30,6 +30,11 @@ export interface QueueDefinition {
   retryDelayMax?: number;
   /** Seconds a job may stay active before it counts as failed (default 900). */
   expireInSeconds?: number;
+  /**
+   * Seconds without a heartbeat after which an active job counts as failed (>= 10; its worker
+   * refreshes it every half of that while the handler runs). Default: createQueue's heartbeatSeconds.
+   */
+  heartbeatSeconds?: number;
   /** Seconds a job may wait in created/retry before it is dropped (default 14 days). */
   retentionSeconds?: number;
   /** Seconds a finished job is kept (default 7 days, 0 = forever). */
@@ -52,6 +57,13 @@ export interface CreateQueueOptions {
   maxConnections?: number;
   /** Run pg-boss's cron scheduler (boss.schedule); default true. */
   schedule?: boolean;
+  /**
+   * Heartbeat of every queue that sets none: a job whose process died (kill -9) is retried this
+   * long after its last heartbeat instead of after its expiry. Default none (expiry only).
+   */
+  heartbeatSeconds?: number;
+  /** How often expired jobs and stale heartbeats are looked for; default 60 (pg-boss's). */
+  superviseIntervalSeconds?: number;
   /** Escape hatch: raw pg-boss constructor options, applied last. */
   bossOptions?: Partial<ConstructorOptions>;
 }
@@ -139,6 +151,8 @@ export interface Queue {
 }
 
 const DEFAULT_SCHEMA = 'pgboss';
+/** How long a worker keeps trying to record a job's outcome while the database is unreachable. */
+const SETTLE_PATIENCE_MS = 60_000;
 /** An id no job has: findJobs() with it reads nothing but puts the queue in pg-boss's cache. */
 const NO_JOB_ID = '00000000-0000-0000-0000-000000000000';
 const OPTION_KEYS = [
@@ -147,6 +161,7 @@ const OPTION_KEYS = [
   'retryBackoff',
   'retryDelayMax',
   'expireInSeconds',
+  'heartbeatSeconds',
   'retentionSeconds',
   'deleteAfterSeconds',
   'deadLetter',
@@ -171,8 +186,16 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
   const base: ConstructorOptions = {
     schema,
     schedule: options.schedule ?? true,
-    // Maintenance runs on pg-boss's own timers (supervise every 60 s); all are cleared by stop().
+    // Maintenance runs on pg-boss's own timers; all are cleared by stop(). Expiry and heartbeat checks
+    // of a queue run at most once per monitor interval (shared by all instances through the queue
+    // row), so both intervals move together.
     supervise: true,
+    ...(options.superviseIntervalSeconds
+      ? {
+          superviseIntervalSeconds: options.superviseIntervalSeconds,
+          monitorIntervalSeconds: options.superviseIntervalSeconds,
+        }
+      : {}),
     migrate: true,
     useListenNotify: false,
   };
@@ -198,10 +221,16 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
   boss.on('warning', (warning) => logger.warn({ data: warning.data }, `queue warning: ${warning.message}`));
 
   const definitions = new Map<string, QueueDefinition>();
-  for (const def of options.queues) addDefinition(definitions, def);
+  const withDefaults = (def: QueueDefinition): QueueDefinition =>
+    options.heartbeatSeconds && def.heartbeatSeconds === undefined
+      ? { ...def, heartbeatSeconds: options.heartbeatSeconds }
+      : def;
+  for (const def of options.queues) addDefinition(definitions, withDefaults(def));
   /** Queues created and cached by this instance: the only ones send({ tx }) accepts. */
   const ready = new Set<string>();
   let started = false;
+  /** Set by stop(): outcomes still unrecorded are left to heartbeat/expiry rather than holding the shutdown. */
+  let stopping = false;
   let starting: Promise<void> | undefined;
   /** This process's single-job worker ids per queue, for wake(). */
   const workers = new Map<string, string[]>();
@@ -247,6 +276,45 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
     );
   }
 
+  /**
+   * Records a job's outcome, retrying while the database does not answer. pg-boss writes it itself
+   * after the handler returns, but when PostgreSQL is restarting at that moment the write fails and
+   * the job stays `active` until its heartbeat or expiry runs out, so work caught by a restart would
+   * wait that long. The write is fenced to this attempt (the jobs carry their retryCount): pg-boss's
+   * own write afterwards finds nothing left to change.
+   */
+  async function settle(name: string, write: () => Promise<unknown>): Promise<void> {
+    const giveUpAt = Date.now() + SETTLE_PATIENCE_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (stopping || Date.now() >= giveUpAt) {
+          logger.warn({ err, queue: name }, 'job outcome not recorded; the job runs again once it expires');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Runs a handler and records its outcome durably; a failure is rethrown for pg-boss to see. */
+  async function run<T>(name: string, jobs: Job<T>[], handle: () => Promise<unknown>): Promise<unknown> {
+    let result: unknown;
+    try {
+      result = await handle();
+    } catch (err) {
+      logFailure(name, jobs, err);
+      await settle(name, () => boss.fail(name, jobs, err as object | null));
+      throw err;
+    }
+    // As pg-boss does: a single job keeps its handler's result as the job's output.
+    const output = jobs.length === 1 ? result : undefined;
+    await settle(name, () => boss.complete(name, jobs, output as object | null | undefined));
+    return result;
+  }
+
   return {
     boss,
 
@@ -262,6 +330,7 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
     },
 
     async stop(stopOptions = {}) {
+      stopping = true;
       await starting?.catch(() => undefined);
       started = false;
       ready.clear();
@@ -298,10 +367,7 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
           const job = jobs[0];
           if (!job) return undefined;
           try {
-            return await handler(job);
-          } catch (err) {
-            logFailure(name, jobs, err);
-            throw err;
+            return await run(name, jobs, () => handler(job));
           } finally {
             boss.notifyWorker(self);
           }
@@ -328,14 +394,7 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
         // Without it a full batch waits a whole poll interval before the next fetch.
         burstWhenBatchFull: workOptions.burstWhenBatchFull ?? true,
       };
-      return boss.work<T>(name, opts, async (jobs) => {
-        try {
-          return await handler(jobs);
-        } catch (err) {
-          logFailure(name, jobs, err);
-          throw err;
-        }
-      });
+      return boss.work<T>(name, opts, (jobs) => run(name, jobs, () => handler(jobs)));
     },
 
     offWork(name) {
@@ -345,7 +404,7 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
 
     async declareQueue(definition) {
       assertStarted();
-      addDefinition(definitions, definition);
+      addDefinition(definitions, withDefaults(definition));
       ready.delete(definition.name);
       await ensure(definition.name);
     },
