@@ -64,6 +64,12 @@ const envSchema = z.object({
   // Meta's default Cloud API throughput per phone number; upgraded numbers get up to 1,000.
   WHATSAPP_SEND_RATE: z.coerce.number().int().min(1).max(1000).default(80),
   WHATSAPP_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  // How long an unconfirmed hand-over waits for a status webhook naming its wamid before it is resent.
+  WHATSAPP_SEND_CONFIRM_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  // A running job whose worker stops touching it this long (a killed process) is retried (pg-boss >= 10).
+  QUEUE_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  // How often expired jobs and jobs of dead workers are looked for, across all instances.
+  QUEUE_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   UPLOAD_MAX_IMAGE_MB: int(10),
   UPLOAD_MAX_VIDEO_MB: int(50),
   UPLOAD_MAX_AUDIO_MB: int(10),
@@ -118,7 +124,11 @@ export interface Config {
     sendRatePerSecond: number;
     /** How long one Graph API call may take before it counts as a timeout. */
     httpTimeoutMs: number;
+    /** How long a send that may have reached Meta waits for a status webhook before it is resent. */
+    sendConfirmGraceMs: number;
   };
+  /** Jobs of a dead worker are retried once their heartbeat is heartbeatSeconds old (checked every superviseSeconds). */
+  queue: { heartbeatSeconds: number; superviseSeconds: number };
   uploads: { imageBytes: number; videoBytes: number; audioBytes: number; documentBytes: number };
   /** Uploads never attached to a message are deleted after orphanTtlHours; signed file URLs live urlTtlSeconds. */
   media: { orphanTtlHours: number; urlTtlSeconds: number };
@@ -311,7 +321,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       simulator,
       sendRatePerSecond: e.WHATSAPP_SEND_RATE,
       httpTimeoutMs: e.WHATSAPP_HTTP_TIMEOUT_MS,
+      sendConfirmGraceMs: e.WHATSAPP_SEND_CONFIRM_GRACE_MS,
     },
+    queue: { heartbeatSeconds: e.QUEUE_HEARTBEAT_SECONDS, superviseSeconds: e.QUEUE_SUPERVISE_SECONDS },
     uploads: {
       imageBytes: e.UPLOAD_MAX_IMAGE_MB * MB,
       videoBytes: e.UPLOAD_MAX_VIDEO_MB * MB,

@@ -36,7 +36,12 @@ export async function createDeps(
   if (!database) await runMigrations(db);
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const platform = createPlatform({ redisUrl: config.redisUrl, logger, keyPrefix });
-  const queue = createQueue(db, { queues: QUEUES, logger });
+  const queue = createQueue(db, {
+    queues: QUEUES,
+    logger,
+    heartbeatSeconds: config.queue.heartbeatSeconds,
+    superviseIntervalSeconds: config.queue.superviseSeconds,
+  });
   await queue.start();
   const deps: AppDeps = {
     config,

@@ -17,6 +17,18 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const idOf = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
+/**
+ * JSON may escape characters PostgreSQL cannot store (U+0000 in text, a lone surrogate in jsonb).
+ * Meta's events are kept, not refused (Meta would redeliver them for days): such a character
+ * becomes U+FFFD in the stored and processed payload; raw_body keeps the exact bytes.
+ */
+const storableStrings = (_key: string, value: unknown) =>
+  typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD').replace(/\p{Cs}/gu, '\uFFFD') : value;
+/** Such characters only arrive escaped (a raw NUL is not JSON, bad UTF-8 decodes to U+FFFD). */
+const ESCAPED_UNSTORABLE = /\\u(0000|[dD][89a-fA-F])/;
+const parseWebhook = (text: string): unknown =>
+  ESCAPED_UNSTORABLE.test(text) ? JSON.parse(text, storableStrings) : JSON.parse(text);
+
 interface RoutedChange {
   entryId: string | undefined;
   change: unknown;
@@ -79,7 +91,7 @@ export function createWebhookIntake(o: WebhookIntakeOptions) {
     async receive(rawBody: Buffer, signature: string | undefined): Promise<{ stored: number }> {
       let payload: unknown;
       try {
-        payload = JSON.parse(rawBody.toString('utf8'));
+        payload = parseWebhook(rawBody.toString('utf8'));
       } catch {
         throw badRequest('The webhook body is not valid JSON');
       }

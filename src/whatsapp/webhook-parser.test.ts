@@ -129,6 +129,15 @@ describe('webhook parser', () => {
     expect(only(parse('status_read_v24.json'), 'status')[0]!.status).toBe('read');
   });
 
+  it('reads the biz_opaque_callback_data a status echoes from our send (null without one)', () => {
+    const body = readFixture('inbound/status_read_v24.json') as {
+      entry: { changes: { value: { statuses: Record<string, unknown>[] } }[] }[];
+    };
+    expect(only(parseWebhook(body), 'status')[0]!.callbackData).toBeNull();
+    body.entry[0]!.changes[0]!.value.statuses[0]!.biz_opaque_callback_data = 'our-message-id';
+    expect(only(parseWebhook(body), 'status')[0]!.callbackData).toBe('our-message-id');
+  });
+
   it('reads value-level errors and template status updates', () => {
     expect(only(parse('errors_value_level_130429.json'), 'error')[0]!.errors[0]!.code).toBe(130429);
     const [tpl] = only(parse('message_template_status_update_rejected.json'), 'template_status');

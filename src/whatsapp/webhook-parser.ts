@@ -66,6 +66,8 @@ export type WebhookItem =
       status: string;
       timestamp: Date;
       recipientId: string | null;
+      /** `biz_opaque_callback_data` echoed from our send: the id of our message. */
+      callbackData: string | null;
       errors: MetaError[];
       raw: Record<string, unknown>;
     } & Envelope)
@@ -293,6 +295,7 @@ function parseChange(change: Obj, wabaId: string | null): WebhookItem[] {
       status: str(s.status) ?? 'unknown',
       timestamp: toDate(s.timestamp),
       recipientId: str(s.recipient_id),
+      callbackData: str(s.biz_opaque_callback_data),
       errors: parseErrors(s.errors),
       raw: s,
     });

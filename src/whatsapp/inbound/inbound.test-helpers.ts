@@ -231,3 +231,36 @@ export const reactionWebhook = (s: Sender, wamid: string, target: string, emoji?
 
 export const statusWebhook = (wamid: string, status: string, at = new Date(), recipient = SHEENA.waId) =>
   envelope({ statuses: [{ id: wamid, status, timestamp: unix(at), recipient_id: recipient }] });
+
+/**
+ * A status of one of our sends as Meta's v24 webhooks carry it: our message id echoed as
+ * `biz_opaque_callback_data`, pricing on sent and delivered (the simulator's shape).
+ */
+export const sendStatusWebhook = (
+  number: TestNumber,
+  s: { wamid: string; status: string; messageId: string; recipient: string; at?: Date },
+) =>
+  envelope(
+    {
+      statuses: [
+        {
+          id: s.wamid,
+          status: s.status,
+          timestamp: unix(s.at ?? new Date()),
+          recipient_id: s.recipient,
+          biz_opaque_callback_data: s.messageId,
+          ...(s.status === 'sent' || s.status === 'delivered'
+            ? {
+                pricing: {
+                  billable: false,
+                  pricing_model: 'PMP',
+                  type: 'free_customer_service',
+                  category: 'service',
+                },
+              }
+            : {}),
+        },
+      ],
+    },
+    number,
+  );

@@ -14,7 +14,8 @@ const LIVE_STATES = new Set(['created', 'retry', 'active']);
 /**
  * Re-enqueues events still `received`/`processing` long after they arrived and without a live
  * job (a worker killed mid-processing whose job is gone, a lost job). An event whose job still
- * waits, retries or runs is left to it: pg-boss expires the job of a dead worker and retries it.
+ * waits, retries or runs is left to it: pg-boss retries the job of a dead worker once its heartbeat
+ * is stale (QUEUE_HEARTBEAT_SECONDS).
  * Jobs are keyed by event id, and processing is idempotent should two ever overlap.
  */
 export async function requeueStuckEvents(

@@ -38,6 +38,15 @@ describe("Graph request bodies (exactly Meta's)", () => {
     });
   });
 
+  it("carries our message id as biz_opaque_callback_data, which Meta echoes in the message's statuses", () => {
+    const f = fixture('text_preview_url');
+    const id = '0195f0a8-7c4e-7a31-9d2b-5f3c1e2d4a6b';
+    expect(messageBody(to(f), message({ body: f.text.body }), id)).toEqual({
+      ...asWeSendIt('text_preview_url'),
+      biz_opaque_callback_data: id,
+    });
+  });
+
   it('reply context: the quoted message wamid', () => {
     const f = fixture('reply_with_context');
     const body = messageBody(to(f), message({ body: f.text.body, contextWamid: f.context.message_id }));

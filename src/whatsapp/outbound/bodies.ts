@@ -95,9 +95,19 @@ function payloadOf(m: OutboundMessage): [string, unknown] {
   }
 }
 
-export function messageBody(to: Recipient, m: OutboundMessage): Obj {
+/**
+ * A message's body. `callbackData` (our message id) goes out as `biz_opaque_callback_data`, which
+ * Meta echoes in every status webhook of the message: it names our message even when Meta's answer
+ * with the wamid never reached us (send-job.ts).
+ */
+export function messageBody(to: Recipient, m: OutboundMessage, callbackData?: string): Obj {
   const [type, payload] = payloadOf(m);
-  return { ...envelope(to, m.contextWamid), type, [type]: payload };
+  return {
+    ...envelope(to, m.contextWamid),
+    type,
+    [type]: payload,
+    ...(callbackData ? { biz_opaque_callback_data: callbackData } : {}),
+  };
 }
 
 /** The business's reaction to a message; an empty emoji removes it. */

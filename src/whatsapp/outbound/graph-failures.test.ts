@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../test/helpers/whatsapp-fixtures.js';
 import type { GraphErrorBody, GraphFailure } from './graph-client.js';
-import { classifyFailure, failureError } from './graph-failures.js';
+import { classifyFailure, failureError, mayHaveArrived } from './graph-failures.js';
 
 const meta = (name: string, httpStatus: number): GraphFailure => ({
   kind: 'meta',
@@ -40,5 +40,18 @@ describe("Graph failures are judged by Meta's error code, not the HTTP status", 
       message: "Parameter 'text' is mandatory for component parameter type 'text'",
     });
     expect(failureError({ kind: 'timeout' })).toMatchObject({ code: 0, title: 'WhatsApp timeout' });
+  });
+
+  it.each<[string, GraphFailure, boolean]>([
+    ['a timeout', { kind: 'timeout' }, true],
+    ['a connection dropped after the request left', { kind: 'network', reason: 'UND_ERR_SOCKET' }, true],
+    ['a connection reset', { kind: 'network', reason: 'ECONNRESET' }, true],
+    ['an unreadable 200', { kind: 'malformed', httpStatus: 200 }, true],
+    ['a refused connection', { kind: 'network', reason: 'ECONNREFUSED' }, false],
+    ['an unknown host', { kind: 'network', reason: 'ENOTFOUND' }, false],
+    ['130429', meta('error_130429_rate_limit', 400), false],
+    ['a gateway error', { kind: 'http', httpStatus: 502 }, false],
+  ])('%s may have reached Meta: %s', (_, failure, may) => {
+    expect(mayHaveArrived(failure)).toBe(may);
   });
 });

@@ -43,6 +43,33 @@ export function classifyFailure(f: GraphFailure): FailureAction {
   }
 }
 
+/** Connection errors raised before a request left us: nothing of it can have reached Meta. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * A failure that tells nothing about Meta's side: no answer in time, a connection dropped after the
+ * request went out, an answer we cannot read. Meta may have accepted the request.
+ */
+export function mayHaveArrived(f: GraphFailure): boolean {
+  switch (f.kind) {
+    case 'timeout':
+    case 'malformed':
+      return true;
+    case 'network':
+      return !NEVER_CONNECTED.has(f.reason);
+    case 'meta':
+    case 'http':
+      return false;
+  }
+}
+
 /** Errors the app reports itself carry code 0: they never reached (or never came back from) Meta. */
 export const APP_ERROR_CODE = 0;
 

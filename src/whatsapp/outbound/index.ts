@@ -34,7 +34,8 @@ export function outboundDeps(deps: AppDeps): OutboundDeps {
       store: deps.platform.rateLimitStore,
       ratePerSecond: deps.config.whatsapp.sendRatePerSecond,
     }),
-    httpTimeoutMs: deps.config.whatsapp.httpTimeoutMs,
+    queue: deps.queue,
+    confirmGraceMs: deps.config.whatsapp.sendConfirmGraceMs,
     logger: deps.logger,
   };
 }

@@ -5,6 +5,7 @@ import type { WhatsappIntegration } from '../../features/integrations/integratio
 import type { MessageError } from '../../features/messages/messages.table.js';
 import type { SecretBox } from '../../platform/crypto.js';
 import type { DomainEvents } from '../../platform/events.js';
+import type { Queue } from '../../platform/queue.js';
 import type { ObjectStorage } from '../../platform/storage.js';
 import type { GraphClient, GraphCredentials } from './graph-client.js';
 import { appError, TOKEN_ERROR_CODE } from './graph-failures.js';
@@ -18,8 +19,10 @@ export interface OutboundDeps {
   storage: ObjectStorage;
   graph: GraphClient;
   pacer: Pacer;
-  /** The Graph client's deadline: an attempt older than this (plus slack) is over, one way or another. */
-  httpTimeoutMs: number;
+  /** Schedules the check of a hand-over Meta may have taken without our hearing back (send-job.ts). */
+  queue: Queue;
+  /** How long such a hand-over waits for a status webhook naming it before it is sent again. */
+  confirmGraceMs: number;
   logger: Pick<Logger, 'warn' | 'info'>;
 }
 

@@ -13,7 +13,8 @@ export const OutboundQueue = {
 
 /**
  * Sends may wait for the pacer and upload media before their Graph call; five minutes is far beyond
- * that, and a job whose worker died is retried (and judged by send-job.ts) after it.
+ * that. A job whose process died comes back sooner, once its heartbeat is stale
+ * (QUEUE_HEARTBEAT_SECONDS), and send-job.ts judges the claim it left.
  */
 const SEND_EXPIRE_SECONDS = 300;
 

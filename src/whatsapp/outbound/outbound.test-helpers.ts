@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { createContact, createConversation } from '../../../test/helpers/factories.js';
+import type { Job } from 'pg-boss';
+import { createContact, createConversation, createMessage } from '../../../test/helpers/factories.js';
 import {
   connectNumber,
   createListeningApp,
@@ -16,6 +17,7 @@ import { uuidv7 } from '../../db/columns.js';
 import { sampleMedia } from '../simulator/sample-media.js';
 import { readFixture } from '../../../test/helpers/whatsapp-fixtures.js';
 import type { GraphRequest } from '../simulator/request-log.js';
+import type { SendJobData } from './send-job.js';
 
 /** A listening app with the simulator, one connected number and the admin's token. */
 export interface OutboundWorld {
@@ -171,4 +173,37 @@ export async function storedMedia(w: OutboundWorld, kind: MediaKind, name: strin
     })
     .returning();
   return { media: row!, sample };
+}
+
+/** A send job as pg-boss hands it to a worker, to drive the job by hand. */
+export const sendJob = (
+  w: OutboundWorld,
+  data: Omit<SendJobData, 'tenantId'>,
+  retryCount = 0,
+): Job<SendJobData> => ({
+  id: data.messageId,
+  name: 'whatsapp-send',
+  data: { tenantId: w.tenantId, ...data },
+  retryCount,
+  expireInSeconds: 300,
+  heartbeatSeconds: null,
+  signal: new AbortController().signal,
+});
+
+/** A pending agent message whose job is driven by hand (none is enqueued for it). */
+export async function handDrivenMessage(
+  w: OutboundWorld,
+  overrides: Parameters<typeof createMessage>[2] = {},
+  conversation: Partial<NewConversation> = {},
+) {
+  const { conversation: conv, waId } = await customerConversation(w, {}, conversation);
+  const me = await w.t.request({ method: 'GET', url: '/api/v1/auth/me', token: w.admin });
+  const message = await createMessage(w.t.deps.database.db, conv, {
+    senderType: 'user',
+    senderUserId: me.json<{ id: string }>().id,
+    body: 'by hand',
+    whatsappStatus: 'pending',
+    ...overrides,
+  });
+  return { message, waId };
 }

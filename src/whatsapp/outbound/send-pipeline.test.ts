@@ -26,12 +26,18 @@ import {
   type SendBody,
 } from './outbound.test-helpers.js';
 
-/** Meta's example with our ids in it: the recipient's wa_id (digits, API.md), a media id, a wamid. */
-function expected(name: string, ids: { to: string; mediaId?: string; contextWamid?: string }): SendBody {
+/**
+ * Meta's example with our ids in it: the recipient's wa_id (digits, API.md), a media id, a wamid,
+ * and a message's id as the `biz_opaque_callback_data` Meta echoes in its status webhooks.
+ */
+function expected(
+  name: string,
+  ids: { to: string; messageId?: string; mediaId?: string; contextWamid?: string },
+): SendBody {
   const body = { recipient_type: 'individual', ...fixture(name), to: ids.to };
   if (ids.mediaId) mediaPart(body, body.type).id = ids.mediaId;
   if (ids.contextWamid) body.context.message_id = ids.contextWamid;
-  return body;
+  return ids.messageId ? { ...body, biz_opaque_callback_data: ids.messageId } : body;
 }
 
 describe('outbound pipeline (simulator)', () => {
@@ -62,7 +68,7 @@ describe('outbound pipeline (simulator)', () => {
     expect(read.whatsappMessageId).toMatch(/^wamid\./);
     expect(read.deliveredAt).not.toBeNull();
     const accepted = acceptedSends(w).filter((r) => bodyOf(r).to === waId);
-    expect(accepted.map((r) => r.body)).toEqual([expected('text_preview_url', { to: waId })]);
+    expect(accepted.map((r) => r.body)).toEqual([expected('text_preview_url', { to: waId, messageId: id })]);
     expect(answeredWamid(accepted[0]!)).toBe(read.whatsappMessageId);
     await eventually(async () => statusEvents.some((m) => m.id === id && m.whatsapp_status === 'read'));
     expect(statusEvents.filter((m) => m.id === id)[0]).toMatchObject({
@@ -114,7 +120,7 @@ describe('outbound pipeline (simulator)', () => {
         file: { mime_type: sample.mimeType.split(';')[0], size: sample.bytes.length },
       });
       const mediaId = (upload.response as { id: string }).id;
-      expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId, mediaId }));
+      expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId, mediaId, messageId: res.json().id }));
     },
   );
 
@@ -140,7 +146,9 @@ describe('outbound pipeline (simulator)', () => {
       reply_to_id: quoted.id,
     });
     await sent(res.json().id);
-    expect(lastSendTo(w, waId)).toEqual(expected('reply_with_context', { to: waId, contextWamid: wamid }));
+    expect(lastSendTo(w, waId)).toEqual(
+      expected('reply_with_context', { to: waId, contextWamid: wamid, messageId: res.json().id }),
+    );
   });
 
   it.each(['interactive_reply_buttons', 'interactive_list'])('sends %s as composed', async (name) => {
@@ -150,7 +158,7 @@ describe('outbound pipeline (simulator)', () => {
       interactive: fixture(name).interactive,
     });
     await sent(res.json().id);
-    expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId }));
+    expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId, messageId: res.json().id }));
   });
 
   it('refuses a free-form message outside the 24-hour window; a template with parameters still goes', async () => {
@@ -166,7 +174,7 @@ describe('outbound pipeline (simulator)', () => {
     const res = await postMessage(w, { conversation_id: conversation.id, template: fixture(name).template });
     expect(res.statusCode).toBe(201);
     await sent(res.json().id);
-    expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId }));
+    expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId, messageId: res.json().id }));
     expect(graphSends(w).filter((r) => bodyOf(r).to === waId)).toHaveLength(1);
   });
 
@@ -196,7 +204,7 @@ describe('outbound pipeline (simulator)', () => {
     });
     expect(inserted!.message.whatsapp_status).toBe('pending');
     await sent(inserted!.message.id);
-    expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId }));
+    expect(lastSendTo(w, waId)).toEqual(expected(name, { to: waId, messageId: inserted!.message.id }));
   });
 
   it('addresses a username-only contact by its business-scoped user id', async () => {
@@ -217,6 +225,7 @@ describe('outbound pipeline (simulator)', () => {
       recipient: bsuid,
       type: 'text',
       text: { body: 'hello' },
+      biz_opaque_callback_data: res.json().id,
     });
   });
 

@@ -55,13 +55,17 @@ export async function prepare(d: OutboundDeps, facts: SendFacts): Promise<Prepar
   try {
     const media = await uploadedMedia(d, credentials.creds, facts);
     if (!media.ok) return { kind: 'upload-failed', integration, failure: media.failure };
-    const body = messageBody(to, {
-      type: message.type,
-      body: message.body,
-      content: message.content,
-      contextWamid: facts.replyToWamid,
-      media: media.value,
-    });
+    const body = messageBody(
+      to,
+      {
+        type: message.type,
+        body: message.body,
+        content: message.content,
+        contextWamid: facts.replyToWamid,
+        media: media.value,
+      },
+      message.id,
+    );
     return { kind: 'ready', integration, creds: credentials.creds, body };
   } catch (err) {
     if (err instanceof UnsendableMessage)

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Database } from '../../src/db/client.js';
+import { createTestDatabase } from './db.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+/** A cold start (tsx, PGlite, migrations) takes seconds, more on a busy machine. */
+const START_TIMEOUT_MS = 60_000;
+
+/** A port nobody listens on right now (the OS picks it, we release it at once). */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+/** The real server, `node --import tsx src/main.ts`, with only the environment given (and PATH). */
+export function spawnServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+}
+
+export interface RunningServer {
+  child: ChildProcessWithoutNullStreams;
+  /** http://127.0.0.1:port */
+  base: string;
+  /** Everything written to stdout and stderr so far. */
+  output: () => string;
+  exited: Promise<number | null>;
+  /** kill -9, then waits for the exit. */
+  killHard: () => Promise<void>;
+}
+
+/** Starts the server on a free port and waits until /health answers. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const port = await freePort();
+  let out = '';
+  const child = spawnServer({ PORT: String(port), LOG_LEVEL: 'info', ...env });
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const killHard = async () => {
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const until = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < until && child.exitCode === null) {
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, base, output: () => out, exited, killHard };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await killHard();
+  throw new Error(`server did not start:\n${out}`);
+}
+
+/** Runs a server that is expected to refuse to start: its exit code and stderr. */
+export async function refusedStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawnServer(env);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stderr };
+}
+
+export interface ServerData {
+  dataDir: string;
+  /** DATA_DIR, and in services mode DATABASE_URL (a database of its own) and REDIS_URL. */
+  env: Record<string, string>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Where a test's server processes keep their state, across restarts: a fresh DATA_DIR (PGlite in
+ * DATA_DIR/pg in embedded mode) and, with DATABASE_URL set, a PostgreSQL database of its own.
+ */
+export async function serverData(): Promise<ServerData> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'apice-e2e-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  let database: Database | undefined;
+  if (process.env.DATABASE_URL) {
+    database = await createTestDatabase();
+    env.DATABASE_URL = database.url!;
+  }
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  return {
+    dataDir,
+    env,
+    async close() {
+      await database?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
