@@ -1,0 +1,43 @@
+import pg from 'pg';
+
+/** The services-mode server the benchmarks run against (CI's and this machine's defaults). */
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function urlFor(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function databaseExists(name: string): Promise<boolean> {
+  return withClient(ADMIN_URL, async (c) => {
+    const res = await c.query('select 1 from pg_database where datname = $1', [name]);
+    return res.rowCount === 1;
+  });
+}
+
+export async function recreateDatabase(name: string): Promise<void> {
+  await withClient(ADMIN_URL, async (c) => {
+    await c.query(`drop database if exists "${name}" with (force)`);
+    await c.query(`create database "${name}"`);
+  });
+}
+
+export async function scalar<T>(url: string, text: string, values: unknown[] = []): Promise<T> {
+  return withClient(url, async (c) => (await c.query<{ v: T }>(text, values)).rows[0]?.v as T);
+}
+
+export async function serverVersion(): Promise<string> {
+  return scalar<string>(ADMIN_URL, 'select current_setting($1) as v', ['server_version']);
+}

@@ -1,0 +1,149 @@
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBenchApp } from './lib/app.js';
+import { serverVersion } from './lib/db.js';
+import { markdownTable, type ResultRow } from './lib/results.js';
+import { ensureBuilt, root } from './lib/server.js';
+import { fanout, fanoutRows, type FanoutResult } from './fanout.js';
+import { benchIngest } from './ingest.js';
+import { outboundAtPace, outboundRows } from './outbound.js';
+import { readRows, readUnderLoad } from './read.js';
+import { soak, soakRows } from './soak.js';
+
+/**
+ * `npm run bench`: every benchmark of issue 8 against the services mode (PostgreSQL + Redis on
+ * this machine), baselines measured in the same run, results in bench/RESULTS.md + results.json.
+ * `--quick` shrinks sizes and durations for a smoke run (results are then not written).
+ */
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'soak-seconds': { type: 'string' },
+  },
+});
+const quick = args.quick;
+const only = new Set(args.only?.split(',') ?? ['ingest', 'read', 'fanout', 'outbound', 'soak']);
+const SMALL = { conversations: 1_000, messagesPerConversation: 10, agents: 50 };
+const LARGE = quick
+  ? { conversations: 2_000, messagesPerConversation: 10, agents: 200 }
+  : { conversations: 100_000, messagesPerConversation: 10, agents: 5_000 };
+
+const version = (pkg: string) =>
+  (
+    JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+async function main() {
+  ensureBuilt();
+  const rows: ResultRow[] = [];
+  const details: Record<string, unknown> = {};
+
+  if (only.has('ingest')) {
+    const app = await startBenchApp(LARGE);
+    try {
+      const r = await benchIngest(app, {
+        rates: quick ? [200, 500] : [250, 500, 1000, 1500, 2000],
+        seconds: quick ? 3 : 8,
+        burst: 3000,
+      });
+      rows.push(...r.rows);
+      details.ingest = r;
+    } finally {
+      await app.stop();
+    }
+  }
+
+  if (only.has('read')) {
+    const o = { rate: 200, seconds: quick ? 5 : 20, ingestRate: quick ? 20 : 100 };
+    const small = await startBenchApp(SMALL);
+    const smallResult = await readUnderLoad(small, o).finally(() => small.stop());
+    const large = await startBenchApp(LARGE);
+    const largeResult = await readUnderLoad(large, o).finally(() => large.stop());
+    console.log(JSON.stringify({ smallResult, largeResult }));
+    rows.push(...readRows(smallResult, largeResult, o));
+    details.read = { small: smallResult, large: largeResult };
+  }
+
+  if (only.has('fanout')) {
+    const o = { rate: quick ? 50 : 500, seconds: quick ? 3 : 8 };
+    const results: FanoutResult[] = [];
+    for (const agents of quick ? [100] : [1000, 5000]) {
+      const app = await startBenchApp(LARGE);
+      try {
+        console.log(`fan-out: ${agents} agents`);
+        const r = await fanout(app, agents, o);
+        console.log('  ', JSON.stringify(r));
+        results.push(r);
+      } finally {
+        await app.stop();
+      }
+    }
+    rows.push(...fanoutRows(results, o.rate));
+    details.fanout = results;
+  }
+
+  if (only.has('outbound')) {
+    const results = [];
+    for (const pace of [80, 1000]) {
+      console.log(`outbound: paced at ${pace}/s`);
+      const r = await outboundAtPace(LARGE, pace, quick ? Math.min(500, pace * 4) : 10_000);
+      console.log('  ', JSON.stringify(r));
+      results.push(r);
+    }
+    rows.push(...outboundRows(results));
+    details.outbound = results;
+  }
+
+  if (only.has('soak')) {
+    const seconds = Number(args['soak-seconds'] ?? (quick ? 20 : 600));
+    const app = await startBenchApp(LARGE);
+    try {
+      console.log(`soak: ${seconds} s`);
+      const r = await soak(app, seconds);
+      console.log('  ', JSON.stringify({ ...r, rss: undefined }));
+      rows.push(...soakRows(r));
+      details.soak = r;
+    } finally {
+      await app.stop();
+    }
+  }
+
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: await serverVersion(),
+    redis: execSync('redis-server --version', { encoding: 'utf8' }).trim(),
+    fastify: version('fastify'),
+    'socket.io': version('socket.io'),
+    'pg-boss': version('pg-boss'),
+    commit: execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim(),
+  };
+  console.log(markdownTable(rows));
+  if (quick || args.only) {
+    console.log('(quick or partial run: bench/RESULTS.md and results.json left as they are)');
+    return;
+  }
+  writeFileSync(
+    path.join(root, 'bench', 'results.json'),
+    JSON.stringify({ machine, rows, details }, null, 2) + '\n',
+  );
+  writeFileSync(path.join(root, 'bench', 'RESULTS.md'), renderResults(machine, rows));
+}
+
+function renderResults(machine: Record<string, unknown>, rows: ResultRow[]): string {
+  const head = Object.entries(machine)
+    .map(([k, v]) => `- ${k}: ${String(v)}`)
+    .join('\n');
+  return `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts). Machine and versions:\n\n${head}\n\n${markdownTable(rows)}\n`;
+}
+
+await main();
