@@ -134,6 +134,11 @@ async function enqueueSends(
   await queue.start();
   const jobs = createOutboundJobs(queue);
   try {
+    // The database is kept between runs: sends an interrupted run left behind would share the pace.
+    await withClient(databaseUrl, async (c) => {
+      await c.query(`delete from pgboss.job where name like 'whatsapp-%' and state < 'completed'`);
+      await c.query(`update messages set whatsapp_status = 'failed' where whatsapp_status = 'pending'`);
+    });
     const admin = await withClient(
       databaseUrl,
       async (c) =>

@@ -52,7 +52,7 @@ export async function startBenchApp(
     'GET',
     '/whatsapp-integration-config',
   );
-  // Each start has a new ENCRYPTION_KEY: a kept database gets its number's secrets written again.
+  // Each benchmark run has a new ENCRYPTION_KEY: a kept database gets its number's secrets written again.
   const secrets = { access_token: ACCESS_TOKEN, app_secret: APP_SECRET };
   const known = existing.data.find((i) => i.phone_number_id === PHONE_NUMBER_ID);
   const integrationId = known

@@ -45,6 +45,10 @@ export interface RunningServer {
  * The production build (dist/main.js) in its own process, in services mode when DATABASE_URL and
  * REDIS_URL are given. Secrets are fixed here so the benchmark can mint agents' tokens itself.
  */
+// One key per benchmark run: a restarted server (outbound benchmark) must still decrypt the
+// number's access token, and its backlog starts sending before the harness could re-enter it.
+const ENCRYPTION_KEY = randomBytes(32).toString('hex');
+
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'apice-bench-'));
@@ -60,7 +64,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       PORT: String(port),
       DATA_DIR: dataDir,
       JWT_SECRET: jwtSecret,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      ENCRYPTION_KEY,
       LOG_LEVEL: 'warn',
       // The benchmark is the only client; per-user API limits would measure the limiter.
       THROTTLE_LIMIT: '100000000',

@@ -108,6 +108,22 @@ describe('a hand-over Meta may have taken without our hearing back (simulator)',
     );
   });
 
+  it('late in the attempt budget the check waits out the backoff, when longer than the grace period', async () => {
+    const claim = new Date(Date.now() - 1_000);
+    const { message } = await handDrivenMessage(w, { sentAt: claim });
+    const before = Date.now();
+    // A re-run of an earlier check (its claim is not this one) with 8 attempts spent before it.
+    const earlier = new Date(claim.getTime() - 120_000).toISOString();
+    await send()(sendJob(w, { messageId: message.id, check: { claim: earlier, spent: 8 } }, 1));
+
+    const checks = await checksOf(message.id);
+    expect(checks).toHaveLength(1);
+    expect(checks[0]!.data.check).toEqual({ claim: claim.toISOString(), spent: 9 });
+    const backoffMs = Math.min(SEND_RETRY.retryDelayMax, SEND_RETRY.retryDelay * 2 ** 8) * 1000;
+    expect(backoffMs).toBeGreaterThan(w.t.config.whatsapp.sendConfirmGraceMs);
+    expect(checks[0]!.startAfter.getTime()).toBeGreaterThanOrEqual(before + backoffMs);
+  });
+
   it('the check sends the message again, once, when no status named it in the grace period', async () => {
     const claim = new Date(Date.now() - 1_000);
     const { message, waId } = await handDrivenMessage(w, { sentAt: claim });

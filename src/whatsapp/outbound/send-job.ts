@@ -63,6 +63,13 @@ const wamidOf = (answer: Record<string, unknown>): string | undefined => {
 /** This attempt's number across the message's jobs, from 0: a check job goes on counting. */
 const attemptOf = (job: Job<SendJobData>) => (job.data.check?.spent ?? 0) + job.retryCount;
 
+/**
+ * The wait pg-boss's backoff would give after `spent` attempts (without its jitter): a number that
+ * keeps timing out is looked at less and less often, not once per grace period.
+ */
+const backoffMs = (spent: number) =>
+  Math.min(SEND_RETRY.retryDelayMax, SEND_RETRY.retryDelay * 2 ** Math.max(0, spent - 1)) * 1000;
+
 /** One check per claim: scheduling it twice (a re-run) is a no-op. */
 const checkJobId = (messageId: string, claim: Date) => uuidv5(claim.toISOString(), messageId);
 
@@ -71,8 +78,8 @@ export function createSendJob(d: OutboundDeps) {
   const targetOf = (job: Job<SendJobData>) => ({ id: job.data.messageId, tenantId: job.data.tenantId });
 
   /**
-   * Leaves the claim in place and looks again after the grace period, in a job that carries on the
-   * attempt count and the backoff where this one stands.
+   * Leaves the claim in place and looks again after the grace period (or the backoff, when longer),
+   * in a job that carries on the attempt count and the backoff where this one stands.
    */
   async function checkLater(job: Job<SendJobData>, claim: Date, spent: number): Promise<void> {
     const { tenantId, messageId } = job.data;
@@ -80,7 +87,7 @@ export function createSendJob(d: OutboundDeps) {
     await d.queue.send(OutboundQueue.Send, data, {
       id: checkJobId(messageId, claim),
       singletonKey: messageId,
-      startAfter: new Date(Date.now() + d.confirmGraceMs),
+      startAfter: new Date(Date.now() + Math.max(d.confirmGraceMs, backoffMs(spent))),
       retryLimit: Math.max(0, SEND_RETRY.retryLimit - spent),
       retryDelay: Math.min(SEND_RETRY.retryDelayMax, SEND_RETRY.retryDelay * 2 ** spent),
     });

@@ -21,12 +21,17 @@ const DEFAULT_DISPLAY_NUMBER = '15550000000';
  * tokens changed through the API take effect at once.
  */
 export function createNumberRegistry(db: Db, box: SecretBox, fallbackAppSecret: string | undefined) {
-  // Ciphertext -> plaintext; a changed secret is a new ciphertext, so entries never go stale.
-  const opened = new Map<string, string>();
+  // Ciphertext -> plaintext (null: sealed with another ENCRYPTION_KEY); a changed secret is a new
+  // ciphertext, so entries never go stale.
+  const opened = new Map<string, string | null>();
   const open = (sealed: string) => {
     let plain = opened.get(sealed);
     if (plain === undefined) {
-      plain = box.decrypt(sealed);
+      try {
+        plain = box.decrypt(sealed);
+      } catch {
+        plain = null;
+      }
       opened.set(sealed, plain);
     }
     return plain;
@@ -34,14 +39,23 @@ export function createNumberRegistry(db: Db, box: SecretBox, fallbackAppSecret: 
 
   async function all(): Promise<SimulatedNumber[]> {
     const rows = await db.select().from(whatsappIntegrations);
-    return rows.map((r) => ({
-      tenantId: r.tenantId,
-      phoneNumberId: r.phoneNumberId,
-      wabaId: r.businessAccountId,
-      displayPhoneNumber: r.displayPhoneNumber ?? DEFAULT_DISPLAY_NUMBER,
-      accessToken: open(r.accessTokenEncrypted),
-      appSecret: r.appSecretEncrypted ? open(r.appSecretEncrypted) : fallbackAppSecret,
-    }));
+    // A number whose secrets cannot be read is unknown to the simulator, like a token Meta revoked;
+    // it must not take the other numbers down with it.
+    return rows.flatMap((r) => {
+      const accessToken = open(r.accessTokenEncrypted);
+      const appSecret = r.appSecretEncrypted ? open(r.appSecretEncrypted) : fallbackAppSecret;
+      if (accessToken === null || appSecret === null) return [];
+      return [
+        {
+          tenantId: r.tenantId,
+          phoneNumberId: r.phoneNumberId,
+          wabaId: r.businessAccountId,
+          displayPhoneNumber: r.displayPhoneNumber ?? DEFAULT_DISPLAY_NUMBER,
+          accessToken,
+          appSecret,
+        },
+      ];
+    });
   }
 
   return {

@@ -65,6 +65,13 @@ describe('simulator: fault injection and the request log', () => {
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(131000);
   });
 
+  it('answers a bare HTTP 429 as a throughput limit (code 130429), which senders retry', async () => {
+    fault({ http_status: 429 });
+    const res = await send();
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(130429);
+  });
+
   it('lets the HTTP status be overridden, e.g. 429 for a rate limit', async () => {
     fault({ error_code: 130429, http_status: 429 });
     expect((await send()).status).toBe(429);

@@ -131,7 +131,8 @@ export function createGraphKit(app: FastifyInstance, sim: Simulator) {
       if (fault.error_code !== undefined || fault.http_status !== undefined) {
         const status = fault.http_status;
         const code =
-          fault.error_code ?? (status === 503 ? 2 : status !== undefined && status >= 500 ? 131000 : 100);
+          fault.error_code ??
+          (status === 503 ? 2 : status === 429 ? 130429 : status !== undefined && status >= 500 ? 131000 : 100);
         const expired =
           code === 190 && !fault.message
             ? {

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   connectNumber,
@@ -9,6 +11,8 @@ import {
   type TestNumber,
 } from '../../../test/helpers/listening-app.js';
 import { FIXTURES_DIR, readFixture } from '../../../test/helpers/whatsapp-fixtures.js';
+import { whatsappIntegrations } from '../../features/integrations/integrations.table.js';
+import { createSecretBox } from '../../platform/crypto.js';
 
 const SEND_FIXTURES = readdirSync(path.join(FIXTURES_DIR, 'outbound'))
   .filter((f) => !f.startsWith('error_') && !f.startsWith('response_'))
@@ -213,6 +217,19 @@ describe('simulator Graph: POST /{version}/{phone_number_id}/messages', () => {
       expect(
         (await send(text(), { token: other.access_token, phone: other.phone_number_id })).statusCode,
       ).toBe(200);
+    });
+
+    it('keeps serving the other numbers when one was sealed with another ENCRYPTION_KEY', async () => {
+      const other = await connectNumber(t, await registerTenant(t, 'Rotated'));
+      const foreign = createSecretBox(randomBytes(32));
+      await t.deps.database.db
+        .update(whatsappIntegrations)
+        .set({ accessTokenEncrypted: foreign.encrypt(other.access_token), appSecretEncrypted: foreign.encrypt('x') })
+        .where(eq(whatsappIntegrations.phoneNumberId, other.phone_number_id));
+      expect((await send(text())).statusCode).toBe(200);
+      const refused = await send(text(), { token: other.access_token, phone: other.phone_number_id });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error.code).toBe(190);
     });
 
     it('treats an unknown API version as an unknown path (code 2500)', async () => {
