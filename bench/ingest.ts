@@ -79,6 +79,8 @@ export async function benchIngest(
     const step = await ingestStep(app, rate, o.seconds);
     console.log('  ', JSON.stringify(step));
     steps.push(step);
+    // One step past saturation is enough: higher rates only queue more work to drain.
+    if (step.stored < rate * 0.5) break;
   }
   console.log(`ingest: burst of ${o.burst} in 1 s`);
   const burst = await ingestStep(app, o.burst, 1);
@@ -88,12 +90,15 @@ export async function benchIngest(
   const kept = steps.filter((s) => s.errors === 0 && s.stored >= s.offered * 0.95);
   const best = kept.length ? kept.reduce((a, b) => (b.stored > a.stored ? b : a)) : steps[0]!;
   const saturation = steps.reduce((a, b) => (b.stored > a.stored ? b : a));
-  const p99 = Math.max(...kept.map((s) => s.post.p99), 0);
+  const p99 = Math.max(...(kept.length ? kept : [best]).map((s) => s.post.p99));
   const S = 'webhook ingest';
   const pg = { name: 'pgbench single-row INSERT', value: Math.round(baseline) };
   const rows = [
     row(S, 'POST p50 at sustained load', best.post.p50, 'ms', { note: `${best.offered}/s offered` }),
-    row(S, 'POST p99 (worst step that kept up)', p99, 'ms', { target: '< 50 ms', met: p99 < 50 }),
+    row(S, `POST p99 (worst step that kept up${kept.length ? '' : ': none did, lowest step'})`, p99, 'ms', {
+      target: '< 50 ms',
+      met: p99 < 50,
+    }),
     row(S, 'messages/s end to end, sustained', best.stored, 'msg/s', {
       baseline: pg,
       target: '>= 1000 msg/s and >= 50 % of baseline',

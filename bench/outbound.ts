@@ -87,7 +87,13 @@ export async function outboundAtPace(size: SeedSize, pace: number, count: number
         ).rows[0]?.n,
       ),
     );
-  await until(async () => (await done()) >= count, (count / pace) * 1000 * 3 + 60_000, 500);
+  // Until every send has an outcome, or nothing moved for 30 s (what is left then is lost).
+  let last = -1;
+  let now = await done();
+  while (now < count && now > last) {
+    last = now;
+    await until(async () => (now = await done()) >= count, 30_000, 500);
+  }
   await sleep(1500);
   polling = false;
   await poller;

@@ -48,7 +48,7 @@ async function main() {
     const app = await startBenchApp(LARGE);
     try {
       const r = await benchIngest(app, {
-        rates: quick ? [200, 500] : [250, 500, 1000, 1500, 2000],
+        rates: quick ? [100, 400] : [50, 100, 200, 400, 800, 1600],
         seconds: quick ? 3 : 8,
         burst: 3000,
       });
