@@ -70,7 +70,7 @@ export async function ingestStep(app: BenchApp, rate: number, seconds: number): 
 export async function benchIngest(
   app: BenchApp,
   o: { rates: number[]; seconds: number; burst: number },
-): Promise<{ rows: ResultRow[]; steps: IngestStep[]; baseline: number }> {
+): Promise<{ rows: ResultRow[]; steps: IngestStep[]; baseline: number; sustained: number }> {
   console.log('ingest: pgbench baseline');
   const baseline = await pgbenchInsertRate(app.databaseUrl);
   const steps: IngestStep[] = [];
@@ -116,5 +116,5 @@ export async function benchIngest(
       note: `POST p99 ${burst.post.p99} ms, ${burst.errors} errors`,
     }),
   ];
-  return { rows, steps: [...steps, burst], baseline };
+  return { rows, steps: [...steps, burst], baseline, sustained: best.stored };
 }

@@ -60,7 +60,8 @@ async function main() {
   }
 
   if (only.has('read')) {
-    const o = { rate: 200, seconds: quick ? 5 : 20, ingestRate: quick ? 20 : 100 };
+    // Background ingest well below its saturation (webhook ingest above), so reads are what is measured.
+    const o = { rate: 200, seconds: quick ? 5 : 20, ingestRate: 20 };
     const small = await startBenchApp(SMALL);
     const smallResult = await readUnderLoad(small, o).finally(() => small.stop());
     const large = await startBenchApp(LARGE);
@@ -71,7 +72,11 @@ async function main() {
   }
 
   if (only.has('fanout')) {
-    const o = { rate: quick ? 50 : 500, seconds: quick ? 3 : 8 };
+    // The target's 500 msg/s, unless the ingest benchmark found the server stores fewer: above its
+    // sustained rate the queue grows and the latency measured would be the backlog's.
+    const sustained = (details.ingest as { sustained?: number } | undefined)?.sustained;
+    const rate = quick ? 50 : Math.min(500, sustained ? Math.max(10, Math.floor(sustained * 0.7)) : 500);
+    const o = { rate, seconds: quick ? 3 : 8 };
     const results: FanoutResult[] = [];
     for (const agents of quick ? [100] : [1000, 5000]) {
       const app = await startBenchApp(LARGE);

@@ -10,13 +10,27 @@ export function urlFor(database: string): string {
   return url.toString();
 }
 
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+// A few kept connections per database: progress polls run every 50 ms, and a new PostgreSQL
+// connection each time would load the database being measured.
+const pools = new Map<string, pg.Pool>();
+
+function poolFor(url: string): pg.Pool {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: 3, idleTimeoutMillis: 2_000, allowExitOnIdle: true });
+    // A dropped database ends its idle connections; the next query opens a new one.
+    pool.on('error', () => undefined);
+    pools.set(url, pool);
+  }
+  return pool;
+}
+
+export async function withClient<T>(url: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await poolFor(url).connect();
   try {
     return await work(client);
   } finally {
-    await client.end();
+    client.release();
   }
 }
 

@@ -68,22 +68,28 @@ function toConversationDto(row: ConversationRow, lastMessage: MessageDto | null)
 export async function toConversationDtos(
   exec: Executor,
   rows: readonly ConversationRow[],
+  known: readonly MessageDto[] = [],
 ): Promise<ConversationDto[]> {
-  const last = rows.flatMap((r) => (r.lastMessage ? [r.lastMessage] : []));
-  const dtos = new Map((await toMessageDtos(exec, last)).map((m) => [m.id, m]));
+  const dtos = new Map(known.map((m) => [m.id, m]));
+  const last = rows.flatMap((r) => (r.lastMessage && !dtos.has(r.lastMessage.id) ? [r.lastMessage] : []));
+  for (const m of await toMessageDtos(exec, last)) dtos.set(m.id, m);
   return rows.map((r) => toConversationDto(r, r.lastMessage ? (dtos.get(r.lastMessage.id) ?? null) : null));
 }
 
-/** One conversation already known to be visible (after a write, or for an event payload). */
+/**
+ * One conversation already known to be visible (after a write, or for an event payload).
+ * `lastMessage`: a message DTO the caller just built, used when it is the last message.
+ */
 export async function loadConversationDto(
   exec: Executor,
   tenantId: string,
   id: string,
+  lastMessage?: MessageDto,
 ): Promise<ConversationDto> {
   const rows = await selectConversations(exec).where(
     and(eq(conversations.id, id), eq(conversations.tenantId, tenantId)),
   );
-  const [dto] = await toConversationDtos(exec, rows);
+  const [dto] = await toConversationDtos(exec, rows, lastMessage ? [lastMessage] : []);
   if (!dto) throw notFound('Conversation');
   return dto;
 }

@@ -69,3 +69,11 @@ export async function toMessageDtoOne(exec: Executor, row: MessageRow): Promise<
   const [dto] = await toMessageDtos(exec, [row]);
   return dto!;
 }
+
+/**
+ * A message inserted in this transaction: it has no reactions yet, and attachments only when media
+ * was attached to it, so most inserts (text, and inbound media before its download) need no query.
+ */
+export async function newMessageDto(exec: Executor, row: MessageRow, attached: boolean): Promise<MessageDto> {
+  return attached ? toMessageDtoOne(exec, row) : toMessageDto(row, [], []);
+}

@@ -10,7 +10,7 @@ import type { ConversationDto } from '../conversations/conversations.schema.js';
 import { conversations, type Conversation } from '../conversations/conversations.table.js';
 import { domainEvent } from '../conversations/domain-event.js';
 import { attachMedia, findAttachableMedia } from './message-attachments.js';
-import { toMessageDtoOne } from './message-dto.js';
+import { newMessageDto } from './message-dto.js';
 import type { MessageDto } from './messages.schema.js';
 import { messages, type MessageSenderType, type MessageType, type WhatsappStatus } from './messages.table.js';
 
@@ -125,8 +125,8 @@ export async function insertMessage(
     });
   }
 
-  const message = await toMessageDtoOne(tx, row);
-  const conversationDto = await loadConversationDto(tx, tenantId, conversation.id);
+  const message = await newMessageDto(tx, row, media.length > 0);
+  const conversationDto = await loadConversationDto(tx, tenantId, conversation.id, message);
   const source = { tenantId, userId: actorUserId };
   outbox.push(
     domainEvent(DomainEventType.MessageCreated, source, message),

@@ -8,7 +8,10 @@ export interface ConversationPick {
   created: boolean;
 }
 
-/** The open conversation of a contact on a number, else its most recent closed one. */
+/**
+ * The open conversation of a contact on a number, else its most recent closed one, locked for the
+ * message insert (insertMessage needs its row locked).
+ */
 async function latest(tx: Tx, tenantId: string, contactId: string, integrationId: string) {
   const [row] = await tx
     .select()
@@ -25,7 +28,8 @@ async function latest(tx: Tx, tenantId: string, contactId: string, integrationId
       desc(conversations.lastMessageAt),
       desc(conversations.id),
     )
-    .limit(1);
+    .limit(1)
+    .for('update');
   return row;
 }
 
@@ -33,7 +37,7 @@ async function latest(tx: Tx, tenantId: string, contactId: string, integrationId
  * Where an inbound message goes: the open conversation, or the latest closed one (the message
  * insert reopens it, so a contact never gets a second thread), or a new one. Two deliveries
  * racing to create it meet on the partial unique index: the loser inserts nothing and reads
- * the winner's row.
+ * the winner's row. The conversation returned is locked by the caller's transaction.
  */
 export async function findOrOpenConversation(
   tx: Tx,

@@ -1,12 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import type { Outbox } from '../../features/conversations/after-commit.js';
 import { loadConversationDto } from '../../features/conversations/conversation-dto.js';
-import { conversations } from '../../features/conversations/conversations.table.js';
 import { domainEvent } from '../../features/conversations/domain-event.js';
 import { toMessageDtoOne } from '../../features/messages/message-dto.js';
-import { insertMessage, type InsertedMessage } from '../../features/messages/message-insert.js';
-import { recordInboundMessage, type InboundMessage } from '../../features/messages/messages.service.js';
+import { insertMessage } from '../../features/messages/message-insert.js';
 import { messages } from '../../features/messages/messages.table.js';
 import { DomainEventType } from '../../platform/event-types.js';
 import { WhatsappQueue } from '../queues.js';
@@ -25,26 +22,6 @@ async function messageIdOf(tx: Tx, tenantId: string, wamid: string): Promise<str
     .from(messages)
     .where(and(eq(messages.tenantId, tenantId), eq(messages.whatsappMessageId, wamid)));
   return row?.id;
-}
-
-/**
- * WhatsApp's own notices (number or identity changed) are `system` messages: kept in the thread,
- * but they neither count as unread nor open the 24-hour window, and never reopen a closed one.
- */
-async function recordSystemMessage(
-  tx: Tx,
-  tenantId: string,
-  conversationId: string,
-  input: InboundMessage,
-  outbox: Outbox,
-): Promise<InsertedMessage | undefined> {
-  const [conversation] = await tx
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.tenantId, tenantId)))
-    .for('update');
-  const { tenantId: _t, conversationId: _c, ...message } = input;
-  return insertMessage(tx, conversation!, { ...message, senderType: 'system' }, outbox);
 }
 
 function mediaJob(
@@ -93,22 +70,24 @@ export const applyMessage: ItemHandler<'message'> = async (tx, outbox, ctx, item
     integrationId,
   );
 
-  const input = {
-    tenantId,
-    conversationId: conversation.id,
-    type: m.type,
-    body: m.body,
-    content: m.content,
-    whatsappMessageId: m.wamid,
-    createdAt: m.timestamp,
-    // An unknown quoted message stays in content.context.
-    replyToId: m.replyToWamid ? ((await messageIdOf(tx, tenantId, m.replyToWamid)) ?? null) : null,
-  };
   const mark = outbox.length;
-  const inserted =
-    m.type === 'system'
-      ? await recordSystemMessage(tx, tenantId, conversation.id, input, outbox)
-      : await recordInboundMessage(tx, input, outbox);
+  // WhatsApp's own notices (number or identity changed) are `system` messages: kept in the thread,
+  // but they neither count as unread nor open the 24-hour window, and never reopen a closed one.
+  const inserted = await insertMessage(
+    tx,
+    conversation,
+    {
+      senderType: m.type === 'system' ? 'system' : 'contact',
+      type: m.type,
+      body: m.body,
+      content: m.content,
+      whatsappMessageId: m.wamid,
+      createdAt: m.timestamp,
+      // An unknown quoted message stays in content.context.
+      replyToId: m.replyToWamid ? ((await messageIdOf(tx, tenantId, m.replyToWamid)) ?? null) : null,
+    },
+    outbox,
+  );
   if (created) {
     const dto = inserted?.conversation ?? (await loadConversationDto(tx, tenantId, conversation.id));
     outbox.splice(mark, 0, domainEvent(DomainEventType.ConversationCreated, { tenantId }, dto));
