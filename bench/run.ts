@@ -1,10 +1,10 @@
 import { execSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBenchApp } from './lib/app.js';
-import { serverVersion } from './lib/db.js';
+import { ADMIN_URL, scalar, serverVersion } from './lib/db.js';
 import { markdownTable, type ResultRow } from './lib/results.js';
 import { ensureBuilt, root } from './lib/server.js';
 import { fanout, fanoutRows, type FanoutResult } from './fanout.js';
@@ -40,6 +40,10 @@ const version = (pkg: string) =>
   ).version;
 
 async function main() {
+  // The machine is shared: what else ran when the benchmark started.
+  const loadAtStart = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   ensureBuilt();
   const rows: ResultRow[] = [];
   const details: Record<string, unknown> = {};
@@ -126,6 +130,8 @@ async function main() {
     memory_gb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     postgres: await serverVersion(),
+    postgres_autovacuum: await scalar<string>(ADMIN_URL, 'select current_setting($1) as v', ['autovacuum']),
+    load_average_at_start: loadAtStart,
     redis: execSync('redis-server --version', { encoding: 'utf8' }).trim(),
     fastify: version('fastify'),
     'socket.io': version('socket.io'),

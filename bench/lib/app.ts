@@ -1,7 +1,7 @@
 import { createTokenService } from '../../src/features/auth/tokens.js';
 import { createMemoryKeyValueStore } from '../../src/platform/kv.memory.js';
 import { signBody, toWireBody } from '../../src/whatsapp/simulator/wire.js';
-import { databaseExists, recreateDatabase, REDIS_URL, urlFor, withClient } from './db.js';
+import { databaseExists, keepAnalyzed, recreateDatabase, REDIS_URL, urlFor, withClient } from './db.js';
 import { json, request, type Answer } from './http.js';
 import { seed, waId, type Seeded, type SeedSize } from './seed.js';
 import { startServer, type RunningServer } from './server.js';
@@ -35,6 +35,7 @@ export async function startBenchApp(
   if (options.fresh || !(await databaseExists(name))) await recreateDatabase(name);
   const databaseUrl = urlFor(name);
   const server = await startServer({ DATABASE_URL: databaseUrl, REDIS_URL, ...env });
+  const stopMaintenance = await keepAnalyzed(databaseUrl);
   const base = server.base;
   const login = await json<{ access_token: string }>(`${base}/api/v1/auth/login`, {
     method: 'POST',
@@ -98,7 +99,10 @@ export async function startBenchApp(
         rows.map(async (r) => ({ userId: r.id, token: (await tokens.issue(r.id, seeded.tenantId)).token })),
       );
     },
-    stop: () => server.stop(),
+    async stop() {
+      await stopMaintenance();
+      await server.stop();
+    },
   };
 }
 
