@@ -24,30 +24,42 @@ const sentAt = (payload: unknown): number | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
+/** Sockets opened at once: a storm of thousands makes the server time them out and retry. */
+const CONNECTING_AT_ONCE = 50;
+const send = (m: object) => {
+  if (process.connected) process.send?.(m);
+};
+
+function open(msg: Start, auth: Start['auths'][number]): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = io(msg.url, {
+      transports: ['websocket'],
+      reconnection: true,
+      auth: auth.token ? { token: auth.token } : {},
+      query: auth.room ? { room: auth.room } : {},
+    });
+    socket.on(msg.event, (payload: unknown) => {
+      const t = sentAt(payload);
+      if (t !== undefined) latencies.push(Date.now() - t);
+    });
+    socket.once('connect', () => resolve());
+    socket.on('connect_error', (err) => send({ type: 'error', message: err.message }));
+    sockets.push(socket);
+  });
+}
+
 process.on('message', (raw: unknown) => {
   const msg = raw as Start | { type: 'collect' } | { type: 'stop' };
   if (msg.type === 'start') {
-    let connected = 0;
-    for (const auth of msg.auths) {
-      const socket = io(msg.url, {
-        transports: ['websocket'],
-        reconnection: true,
-        auth: auth.token ? { token: auth.token } : {},
-        query: auth.room ? { room: auth.room } : {},
-      });
-      socket.on(msg.event, (payload: unknown) => {
-        const t = sentAt(payload);
-        if (t !== undefined) latencies.push(Date.now() - t);
-      });
-      socket.once('connect', () => {
-        connected++;
-        if (connected === msg.auths.length) process.send?.({ type: 'ready', connected });
-      });
-      socket.on('connect_error', (err) => process.send?.({ type: 'error', message: err.message }));
-      sockets.push(socket);
-    }
+    const queue = [...msg.auths];
+    const lane = async () => {
+      for (let auth = queue.shift(); auth; auth = queue.shift()) await open(msg, auth);
+    };
+    void Promise.all(Array.from({ length: CONNECTING_AT_ONCE }, lane)).then(() =>
+      send({ type: 'ready', connected: msg.auths.length }),
+    );
   } else if (msg.type === 'collect') {
-    process.send?.({ type: 'latencies', latencies });
+    send({ type: 'latencies', latencies });
     latencies = [];
   } else {
     for (const s of sockets) s.disconnect();

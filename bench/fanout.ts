@@ -37,13 +37,18 @@ async function connectClients(
 ) {
   const children = Array.from({ length: processes }, () => forkTs('fanout-client.ts'));
   const per = Math.ceil(auths.length / processes);
-  await Promise.all(
+  const started = Promise.all(
     children.map((child, i) => {
-      const ready = once(child, 'ready');
+      // Connecting is paced (fanout-client.ts): allow 20 ms a socket on top of a minute.
+      const ready = once(child, 'ready', 60_000 + per * 20);
       child.send({ type: 'start', url, auths: auths.slice(i * per, (i + 1) * per), event });
       return ready;
     }),
   );
+  await started.catch((err: unknown) => {
+    for (const child of children) child.kill();
+    throw err;
+  });
   return {
     async collect(): Promise<number[]> {
       const parts = await Promise.all(

@@ -8,7 +8,10 @@ import { summarize, until, type Summary } from './lib/stats.js';
 export interface IngestStep {
   offered: number;
   post: Summary;
+  /** Non-200 answers. */
   errors: number;
+  /** Arrivals never sent: 2,000 POSTs were already waiting for an answer. */
+  skipped: number;
   /** Messages stored per second, from the first POST until the last message was stored. */
   stored: number;
   /** From the last POST's answer until every message of the step was stored. */
@@ -60,7 +63,8 @@ export async function ingestStep(app: BenchApp, rate: number, seconds: number): 
   return {
     offered: rate,
     post: summarize(latencies),
-    errors: errors + load.skipped,
+    errors,
+    skipped: load.skipped,
     stored: (Math.min(await count(), await processed()) / (doneAt - started)) * 1000,
     drainMs: doneAt - postsDone,
     queueLag: { p50: Math.round(lag.p50), p99: Math.round(lag.p99) },
@@ -87,7 +91,7 @@ export async function benchIngest(
   console.log('  ', JSON.stringify(burst));
 
   // Sustained = the best step that kept up: stored within 5 % of offered, no errors.
-  const kept = steps.filter((s) => s.errors === 0 && s.stored >= s.offered * 0.95);
+  const kept = steps.filter((s) => s.errors + s.skipped === 0 && s.stored >= s.offered * 0.95);
   const best = kept.length ? kept.reduce((a, b) => (b.stored > a.stored ? b : a)) : steps[0]!;
   const saturation = steps.reduce((a, b) => (b.stored > a.stored ? b : a));
   const p99 = Math.max(...(kept.length ? kept : [best]).map((s) => s.post.p99));
@@ -112,8 +116,8 @@ export async function benchIngest(
     }),
     row(S, `${o.burst}/s burst: drain after the last POST`, burst.drainMs, 'ms', {
       target: '< 5000 ms',
-      met: burst.drainMs < 5000 && burst.errors === 0,
-      note: `POST p99 ${burst.post.p99} ms, ${burst.errors} errors`,
+      met: burst.drainMs < 5000 && burst.errors + burst.skipped === 0,
+      note: `POST p99 ${burst.post.p99} ms, ${burst.errors} errors, ${burst.skipped} arrivals skipped with 2,000 POSTs in flight`,
     }),
   ];
   return { rows, steps: [...steps, burst], baseline, sustained: best.stored };

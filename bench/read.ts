@@ -21,13 +21,16 @@ export interface ReadResult {
 }
 
 /**
- * `rate` API reads/s (conversation list pages, message pages, search; admins and agents, so the
- * privacy filters are in the plans) plus the same process's /health at rate/4 as the baseline,
- * while `ingestRate` webhooks/s arrive in the background.
+ * `rate` API reads/s (conversation list pages and message pages; admins and agents, so the
+ * privacy filters are in the plans) and `searchRate` tenant-wide searches/s, plus the same
+ * process's /health at rate/4 as the baseline, while `ingestRate` webhooks/s arrive in the
+ * background. Search has its own, lower rate: a tenant-wide search over a million messages costs
+ * the database far more than a page, and mixed in at the page rate it would saturate the database
+ * and leave nothing to say about the pages.
  */
 export async function readUnderLoad(
   app: BenchApp,
-  o: { rate: number; seconds: number; ingestRate: number },
+  o: { rate: number; seconds: number; ingestRate: number; searchRate: number },
 ): Promise<ReadResult> {
   const { conversationIds, messagesInDb } = await withClient(app.databaseUrl, async (c) => ({
     conversationIds: (
@@ -56,9 +59,8 @@ export async function readUnderLoad(
   };
 
   const reads = openLoop(o.rate, o.seconds * 1000, async (i) => {
-    const token = i % 2 === 0 ? app.adminToken : pick(tokens);
-    const r = i % 5;
-    if (r < 2) {
+    const token = i % 3 === 0 ? app.adminToken : pick(tokens);
+    if (i % 2 === 0) {
       // Follows the list like an inbox scrolling down, restarting now and then.
       const cursor = i % 10 < 7 ? nextCursor.get(token) : undefined;
       const answer = await get(
@@ -72,16 +74,21 @@ export async function readUnderLoad(
           : undefined;
       if (next?.meta.next_cursor) nextCursor.set(token, next.meta.next_cursor);
       else nextCursor.delete(token);
-    } else if (r < 4) {
+    } else {
       await get(
         'messages',
         `/api/v1/messages/conversation/${pick(conversationIds)}/cursor?limit=50`,
         app.adminToken,
       );
-    } else {
-      await get('search', `/api/v1/search?q=${encodeURIComponent(pick(SEARCH_TERMS))}&limit=20`, token);
     }
   });
+  const searches = openLoop(o.searchRate, o.seconds * 1000, (i) =>
+    get(
+      'search',
+      `/api/v1/search?q=${encodeURIComponent(pick(SEARCH_TERMS))}&limit=20`,
+      i % 2 === 0 ? app.adminToken : pick(tokens),
+    ),
+  );
   const baseline = openLoop(o.rate / 4, o.seconds * 1000, () => get('baseline', '/health'));
   const ingest = openLoop(o.ingestRate, o.seconds * 1000, (i) =>
     app.postInbound(
@@ -90,7 +97,7 @@ export async function readUnderLoad(
       `reading ${i}`,
     ),
   );
-  await Promise.all([reads, baseline, ingest]);
+  await Promise.all([reads, searches, baseline, ingest]);
   const byKind = Object.fromEntries(
     (Object.keys(samples) as Kind[]).map((k) => [k, { ...summarize(samples[k]), errors: errors[k] }]),
   ) as ReadResult['byKind'];
@@ -100,9 +107,9 @@ export async function readUnderLoad(
 export function readRows(
   small: ReadResult,
   large: ReadResult,
-  o: { rate: number; ingestRate: number },
+  o: { rate: number; ingestRate: number; searchRate: number },
 ): ResultRow[] {
-  const S = `read API (${o.rate} req/s + ${o.ingestRate} webhooks/s)`;
+  const S = `read API (${o.rate} pages/s + ${o.searchRate} searches/s + ${o.ingestRate} webhooks/s)`;
   const rows: ResultRow[] = [];
   const size = (r: ReadResult) => `${Math.round(r.messagesInDb / 1000)}k messages`;
   for (const kind of ['conversations', 'messages', 'search'] as const) {
