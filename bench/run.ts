@@ -137,7 +137,7 @@ async function main() {
     }
   }
 
-  const machine = {
+  const machine: Record<string, unknown> & { date: string; commit: string } = {
     date: new Date().toISOString(),
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model,
@@ -153,22 +153,73 @@ async function main() {
     commit: execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim(),
   };
   console.log(markdownTable(rows));
-  if (quick || args.only) {
-    console.log('(quick or partial run: bench/RESULTS.md and results.json left as they are)');
+  if (quick) {
+    console.log('(quick run: bench/RESULTS.md and results.json left as they are)');
     return;
   }
-  writeFileSync(
-    path.join(root, 'bench', 'results.json'),
-    JSON.stringify({ machine, rows, details }, null, 2) + '\n',
-  );
-  writeFileSync(path.join(root, 'bench', 'RESULTS.md'), renderResults(machine, rows));
+  const run = { date: machine.date, commit: machine.commit, load_average_at_start: loadAtStart };
+  const fresh: Stored = {
+    machine,
+    runs: Object.fromEntries([...only].map((b) => [b, run])),
+    rows,
+    details,
+  };
+  // A partial run (--only) replaces its sections in the stored results and keeps the others.
+  const stored = args.only ? readStored() : undefined;
+  const merged: Stored = stored
+    ? {
+        machine,
+        runs: { ...stored.runs, ...fresh.runs },
+        rows: [...stored.rows.filter((r) => !only.has(benchOf(r) ?? '')), ...rows].sort(
+          (a, b) => BENCHES.indexOf(benchOf(a) ?? '') - BENCHES.indexOf(benchOf(b) ?? ''),
+        ),
+        details: { ...stored.details, ...details },
+      }
+    : fresh;
+  writeFileSync(RESULTS_JSON, JSON.stringify(merged, null, 2) + '\n');
+  writeFileSync(path.join(root, 'bench', 'RESULTS.md'), renderResults(merged));
 }
 
-function renderResults(machine: Record<string, unknown>, rows: ResultRow[]): string {
-  const head = Object.entries(machine)
+const BENCHES = ['ingest', 'read', 'fanout', 'outbound', 'soak'];
+/** Which benchmark wrote a row, from its section's name. */
+const SECTION_PREFIXES: [string, string][] = [
+  ['webhook ingest', 'ingest'],
+  ['read API', 'read'],
+  ['fan-out', 'fanout'],
+  ['outbound', 'outbound'],
+  ['soak', 'soak'],
+];
+const benchOf = (r: ResultRow) => SECTION_PREFIXES.find(([prefix]) => r.section.startsWith(prefix))?.[1];
+
+interface Stored {
+  machine: Record<string, unknown>;
+  /** When each benchmark last ran, at which commit, on how busy a machine. */
+  runs?: Record<string, { date: unknown; commit: unknown; load_average_at_start: string }>;
+  rows: ResultRow[];
+  details: Record<string, unknown>;
+}
+const RESULTS_JSON = path.join(root, 'bench', 'results.json');
+
+function readStored(): Stored | undefined {
+  try {
+    return JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Stored;
+  } catch {
+    return undefined;
+  }
+}
+
+function renderResults(r: Stored): string {
+  const head = Object.entries(r.machine)
+    .filter(([k]) => !['date', 'commit', 'load_average_at_start'].includes(k))
     .map(([k, v]) => `- ${k}: ${String(v)}`)
     .join('\n');
-  return `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts). Machine and versions:\n\n${head}\n\n${markdownTable(rows)}\n`;
+  const runs = Object.entries(r.runs ?? {})
+    .map(
+      ([b, run]) =>
+        `- ${b}: ${String(run.date)}, commit ${String(run.commit)}, load average ${run.load_average_at_start}`,
+    )
+    .join('\n');
+  return `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts). Machine and versions:\n\n${head}\n\nRuns (a partial run, \`--only\`, replaces its sections):\n\n${runs}\n\n${markdownTable(r.rows)}\n`;
 }
 
 await main();

@@ -359,13 +359,24 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
       // One pg-boss worker per slot, each knowing its own id: pg-boss waits a whole poll interval
       // after every single-job fetch, which would cap a queue at localConcurrency / interval jobs
       // per second. Notifying itself after a job makes the worker fetch again at once.
+      // Only the first slot polls at the queue's interval; the others poll slowly and are woken by
+      // the slot before them when it finds work, so a backlog gets every slot within a few fetches
+      // while an idle queue costs about one query per interval, not one per slot.
       const { localConcurrency = 1, ...options } = workOptions;
       const ids: string[] = [];
+      const interval = options.pollingIntervalSeconds ?? defaultPolling;
       for (let slot = 0; slot < localConcurrency; slot++) {
+        const polling = slot === 0 ? interval : Math.max(interval, IDLE_SLOT_POLL_SECONDS);
         let self = '';
-        self = await boss.work<T>(name, { ...bossWorkOptions(options), batchSize: 1 }, async (jobs) => {
+        const workerOptions = {
+          ...bossWorkOptions({ ...options, pollingIntervalSeconds: polling }),
+          batchSize: 1,
+        };
+        self = await boss.work<T>(name, workerOptions, async (jobs) => {
           const job = jobs[0];
           if (!job) return undefined;
+          const next = ids[slot + 1];
+          if (next) boss.notifyWorker(next);
           try {
             return await run(name, jobs, () => handler(job));
           } finally {
@@ -410,6 +421,9 @@ export function createQueue(database: Database, options: CreateQueueOptions): Qu
     },
   };
 }
+
+/** The poll interval of a queue's second and later worker slots (see work()). */
+const IDLE_SLOT_POLL_SECONDS = 5;
 
 function addDefinition(definitions: Map<string, QueueDefinition>, def: QueueDefinition): void {
   if (def.deadLetter === def.name) throw new Error(`queue "${def.name}" cannot be its own dead letter queue`);

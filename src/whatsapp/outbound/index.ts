@@ -11,12 +11,16 @@ import { OutboundQueue } from './outbound-queues.js';
 import { createPacer } from './pacing.js';
 import { createReactionJob } from './reaction-job.js';
 import { createReadReceiptJob, enqueueReadReceipt } from './read-receipt.js';
+import { createSendDeadLetterJob } from './send-dead-letter.js';
 import { createSendJob } from './send-job.js';
 import { sendWrapperRoutes } from './send-wrappers.routes.js';
 import { createSendWrappers } from './send-wrappers.service.js';
 
-/** Parallel sends per instance; the pacer, not this, holds each number to its rate. */
-const SEND_CONCURRENCY = 8;
+/**
+ * Parallel sends per instance; the pacer, not this, holds each number to its rate. A send waits
+ * ~100 ms on Graph and the database, so 16 keep up with the default pace (80/s) with room to spare.
+ */
+const SEND_CONCURRENCY = 16;
 /** Half a second between polls: a retry due after 1-2 s starts within 2.5 s. */
 const POLL_SECONDS = 0.5;
 
@@ -50,6 +54,7 @@ export async function startOutbound(deps: AppDeps): Promise<void> {
   });
   await deps.queue.work(OutboundQueue.Reaction, createReactionJob(d), polling);
   await deps.queue.work(OutboundQueue.ReadReceipt, createReadReceiptJob(d), polling);
+  await deps.queue.work(OutboundQueue.SendDeadLetter, createSendDeadLetterJob(d), polling);
   // The send job was enqueued in the message's transaction; message.created comes after its commit.
   deps.events.subscribe(DomainEventType.MessageCreated, (event) => {
     if ((event.payload as MessageDto).whatsapp_status === 'pending') deps.queue.wake(OutboundQueue.Send);

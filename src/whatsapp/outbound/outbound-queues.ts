@@ -9,6 +9,8 @@ export const OutboundQueue = {
   Reaction: 'whatsapp-send-reaction',
   /** One read receipt for the newest inbound message of a conversation an agent read. */
   ReadReceipt: 'whatsapp-send-read',
+  /** Send jobs that failed for good without recording an outcome (send-dead-letter.ts). */
+  SendDeadLetter: 'whatsapp-send-dead',
 } as const;
 
 /**
@@ -27,7 +29,13 @@ export const READ_RECEIPT_RETRY = {
 } as const;
 
 export const outboundQueues: QueueDefinition[] = [
-  { name: OutboundQueue.Send, ...SEND_RETRY, expireInSeconds: SEND_EXPIRE_SECONDS },
+  { name: OutboundQueue.SendDeadLetter, ...READ_RECEIPT_RETRY },
+  {
+    name: OutboundQueue.Send,
+    ...SEND_RETRY,
+    expireInSeconds: SEND_EXPIRE_SECONDS,
+    deadLetter: OutboundQueue.SendDeadLetter,
+  },
   { name: OutboundQueue.Reaction, ...SEND_RETRY, expireInSeconds: SEND_EXPIRE_SECONDS },
   { name: OutboundQueue.ReadReceipt, ...READ_RECEIPT_RETRY },
 ];

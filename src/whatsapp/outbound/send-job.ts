@@ -87,7 +87,11 @@ export function createSendJob(d: OutboundDeps) {
     await d.queue.send(OutboundQueue.Send, data, {
       id: checkJobId(messageId, claim),
       singletonKey: messageId,
-      startAfter: new Date(Date.now() + Math.max(d.confirmGraceMs, backoffMs(spent))),
+      // With no attempt left the check can only give up: the grace period is all it waits for.
+      startAfter: new Date(
+        Date.now() +
+          (spent > SEND_RETRY.retryLimit ? d.confirmGraceMs : Math.max(d.confirmGraceMs, backoffMs(spent))),
+      ),
       retryLimit: Math.max(0, SEND_RETRY.retryLimit - spent),
       retryDelay: Math.min(SEND_RETRY.retryDelayMax, SEND_RETRY.retryDelay * 2 ** spent),
     });
