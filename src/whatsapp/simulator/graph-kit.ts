@@ -132,7 +132,13 @@ export function createGraphKit(app: FastifyInstance, sim: Simulator) {
         const status = fault.http_status;
         const code =
           fault.error_code ??
-          (status === 503 ? 2 : status === 429 ? 130429 : status !== undefined && status >= 500 ? 131000 : 100);
+          (status === 503
+            ? 2
+            : status === 429
+              ? 130429
+              : status !== undefined && status >= 500
+                ? 131000
+                : 100);
         const expired =
           code === 190 && !fault.message
             ? {

@@ -224,7 +224,10 @@ describe('simulator Graph: POST /{version}/{phone_number_id}/messages', () => {
       const foreign = createSecretBox(randomBytes(32));
       await t.deps.database.db
         .update(whatsappIntegrations)
-        .set({ accessTokenEncrypted: foreign.encrypt(other.access_token), appSecretEncrypted: foreign.encrypt('x') })
+        .set({
+          accessTokenEncrypted: foreign.encrypt(other.access_token),
+          appSecretEncrypted: foreign.encrypt('x'),
+        })
         .where(eq(whatsappIntegrations.phoneNumberId, other.phone_number_id));
       expect((await send(text())).statusCode).toBe(200);
       const refused = await send(text(), { token: other.access_token, phone: other.phone_number_id });
