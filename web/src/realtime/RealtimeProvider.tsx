@@ -10,7 +10,11 @@ const SocketContext = createContext<{ socket: CrmSocket | null; connection: Conn
   connection: 'connecting',
 });
 
-/** One socket for the logged-in user; after a reconnect that lost events, everything is refetched. */
+/**
+ * One socket for the logged-in user. Whenever it connects without recovering a session, everything
+ * is refetched: after a reconnect that lost events, and on the first connect too, since what was
+ * fetched before the socket was in its rooms may already have missed an event.
+ */
 export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const queryClient = useQueryClient();
   const [socket, setSocket] = useState<CrmSocket | null>(null);
@@ -18,11 +22,9 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
 
   useEffect(() => {
     const s = connectRealtime();
-    let connectedBefore = false;
     s.on('connect', () => {
       setConnection('online');
-      if (connectedBefore && !s.recovered) void queryClient.invalidateQueries();
-      connectedBefore = true;
+      if (!s.recovered) void queryClient.invalidateQueries();
     });
     s.on('disconnect', () => setConnection('offline'));
     s.on('connect_error', () => setConnection('offline'));
