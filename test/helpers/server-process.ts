@@ -3,12 +3,32 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { createTestDatabase } from './db.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** A cold start (tsx, PGlite, migrations) takes seconds, more on a busy machine. */
-const START_TIMEOUT_MS = 60_000;
+export const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Every server a test file started and that has not exited yet. A test that fails or times out
+ * never reaches its own kill, so the file's afterAll (and, should the worker itself die, its exit)
+ * stops what is left: no server outlives its test file.
+ */
+const running = new Set<ChildProcessWithoutNullStreams>();
+export async function stopStartedServers(): Promise<void> {
+  await Promise.all(
+    [...running].map(async (child) => {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      else return;
+      await gone;
+    }),
+  );
+}
+afterAll(stopStartedServers);
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /** A port nobody listens on right now (the OS picks it, we release it at once). */
 export const freePort = () =>
@@ -23,10 +43,13 @@ export const freePort = () =>
 
 /** The real server, `node --import tsx src/main.ts`, with only the environment given (and PATH). */
 export function spawnServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 export interface RunningServer {
