@@ -22,7 +22,7 @@ const isStale = (output, sources) =>
   !existsSync(output) || Math.max(...sources.map(newestMtime)) > statSync(output).mtimeMs;
 
 function run(script) {
-  const build = spawnSync('npm', ['run', script], {
+  const build = spawnSync('npm', ['run', '--silent', script], {
     cwd: root,
     stdio: 'inherit',
     shell: process.platform === 'win32',
@@ -30,14 +30,18 @@ function run(script) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-// `build` builds both; when only the inbox changed, `build:web` is enough.
-if (isStale(entry, [path.join(root, 'src')])) {
-  console.log('Building ApiCeChat...');
-  run('build');
-} else if (isStale(webEntry, webSources)) {
-  console.log('Building the web inbox...');
-  run('build:web');
+/** One line per step, so a first start (a minute or more on a small machine) is never silent. */
+function step(message, script) {
+  const started = Date.now();
+  console.log(`ApiCeChat: ${message}...`);
+  run(script);
+  console.log(`ApiCeChat: ${message}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
+
+if (isStale(entry, [path.join(root, 'src')]))
+  step('building the server (TypeScript -> dist/)', 'build:server');
+if (isStale(webEntry, webSources)) step('building the web inbox (web/ -> web/dist/)', 'build:web');
+console.log('ApiCeChat: starting the server');
 
 // Same process, so SIGTERM reaches the server's graceful shutdown directly. Without NODE_ENV the
 // server runs as a development install (generated secrets, admin/admin123); set NODE_ENV=production

@@ -32,6 +32,7 @@ const envSchema = z.object({
   CORS_ORIGIN: opt(z.string()),
   TRUST_PROXY: opt(z.string()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: opt(z.enum(['pretty', 'json'])),
   ADMIN_USERNAME: opt(z.string().min(1).max(150)),
   ADMIN_PASSWORD: opt(z.string()),
   ADMIN_EMAIL: opt(z.string().email()),
@@ -105,6 +106,8 @@ export interface Config {
   /** Fastify trustProxy: true, a hop count, or a list of proxy addresses. */
   trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
+  /** Human-readable lines for a developer; JSON (one object a line) for log collectors. */
+  logFormat: 'pretty' | 'json';
   admin: { username: string; password: string | undefined; email: string | undefined };
   defaultTenantName: string;
   allowSignup: boolean;
@@ -303,6 +306,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     corsOrigin,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (isProduction ? 'json' : 'pretty'),
     admin: { username: e.ADMIN_USERNAME ?? 'admin', password: adminPassword, email: e.ADMIN_EMAIL },
     defaultTenantName: e.DEFAULT_TENANT_NAME,
     allowSignup: e.ALLOW_SIGNUP ?? !isProduction,

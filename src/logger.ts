@@ -1,4 +1,15 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+
+/** pino-pretty is a development dependency: an install without it (`--omit=dev`) logs JSON. */
+const hasPretty = () => {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Paths that may carry secrets: never written to the log, whatever the level. */
 export const REDACT_PATHS = [
@@ -23,11 +34,11 @@ export function createLogger(level: string, pretty = false): Logger {
   return pino({
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...(pretty
+    ...(pretty && hasPretty()
       ? {
           transport: {
             target: 'pino-pretty',
-            options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+            options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true },
           },
         }
       : {}),

@@ -9,12 +9,18 @@ import { createSimulatorDemo } from './whatsapp/simulator/demo.js';
 async function main() {
   const warnings: string[] = [];
   const config = loadConfig(process.env, { warn: (m) => warnings.push(m) });
-  const logger = createLogger(config.logLevel, !config.isProduction && process.stdout.isTTY);
+  const logger = createLogger(config.logLevel, config.logFormat === 'pretty');
   for (const w of warnings) logger.warn(w);
 
+  // A first start spends most of its time here (PGlite boot, migrations): say so, step by step.
+  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL (PGlite) in ${config.dataDir}`;
+  logger.info(`opening the database (${where}) and applying migrations`);
+  const started = Date.now();
   const deps = await createDeps(config, logger);
+  logger.info(`database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (await bootstrapFirstAdmin(deps.database.db, config, (m) => logger.warn(m))) {
     logger.info(`created the default tenant and admin user "${config.admin.username}"`);
+    logger.info('creating the demo WhatsApp number (built-in simulator)');
     await createSimulatorDemo(deps);
   }
   const app: FastifyInstance = await buildApp(deps);

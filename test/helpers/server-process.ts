@@ -45,7 +45,8 @@ export const freePort = () =>
 export function spawnServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // JSON logs: tests match fields of the server's log lines.
+    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', ...env },
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
