@@ -15,6 +15,7 @@ import { findUserWithRole } from './features/users/users.service.js';
 import { guardedPermissions, registerAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { toPostmanCollection, type OpenApiDocument } from './http/postman.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import type { SecretBox } from './platform/crypto.js';
 import type { DomainEvents } from './platform/events.js';
@@ -158,6 +159,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  // The same document as a Postman collection to import (`npm run postman` saves it to a file).
+  app.get('/postman.json', { config: { public: true }, schema: { hide: true } }, () =>
+    toPostmanCollection(app.swagger() as unknown as OpenApiDocument, config.publicUrl),
+  );
 
   const realtime = attachRealtime(app.server, deps);
   // Before the HTTP server closes: it would otherwise wait on the upgraded socket connections.

@@ -20,7 +20,8 @@ async function main() {
   logger.info(`database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (await bootstrapFirstAdmin(deps.database.db, config, (m) => logger.warn(m))) {
     logger.info(`created the default tenant and admin user "${config.admin.username}"`);
-    logger.info('creating the demo WhatsApp number (built-in simulator)');
+    if (config.whatsapp.simulator && !config.isProduction)
+      logger.info('creating the demo WhatsApp number (built-in simulator)');
     await createSimulatorDemo(deps);
   }
   const app: FastifyInstance = await buildApp(deps);
