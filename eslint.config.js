@@ -34,6 +34,6 @@ export default tseslint.config(
   // The web inbox runs in browsers (type-checked by web/tsconfig.json, found by the project service).
   { files: ['web/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
   prettier,
 );

@@ -83,6 +83,10 @@ export function sampleOf(schema: Schema | undefined, depth = 0): unknown {
   }
 }
 
+/** Query values are strings: scalars as they are, anything structured as its JSON. */
+const queryValue = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+
 function request(path: string, method: string, op: Operation) {
   const segments = path
     .replace(/^\//, '')
@@ -93,7 +97,7 @@ function request(path: string, method: string, op: Operation) {
     .filter((p) => p.in === 'query')
     .map((p) => ({
       key: p.name,
-      value: String(sampleOf(p.schema) ?? ''),
+      value: queryValue(sampleOf(p.schema)),
       description: p.description,
       disabled: !p.required,
     }));
