@@ -173,6 +173,17 @@ describe('tenant settings', () => {
     expect((await t.request({ method: 'GET', url: '/api/v1/settings' })).statusCode).toBe(401);
   });
 
+  it('lists every new route in the OpenAPI document', async () => {
+    const doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, object> }>();
+    for (const [path, methods] of [
+      ['/api/v1/settings', ['get', 'patch']],
+      ['/api/v1/users/me/settings', ['get', 'patch']],
+      ['/api/v1/users/me', ['get', 'patch']],
+    ] as const) {
+      expect(Object.keys(doc.paths[path] ?? {}), path).toEqual(expect.arrayContaining([...methods]));
+    }
+  });
+
   it('records each change in the audit log', async () => {
     await patch({ away_message: { text: 'Back on Monday' } });
     const rows = await auditRowsOf(t, tenantId);
