@@ -37,7 +37,10 @@ describe('config', () => {
       SMTP_URL: 'smtps://u:p@mail.example.test:465',
       MAIL_FROM: 'Support <help@example.test>',
     });
-    expect(smtp).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example.test:465', mailFrom: 'Support <help@example.test>' });
+    expect(smtp).toMatchObject({
+      smtpUrl: 'smtps://u:p@mail.example.test:465',
+      mailFrom: 'Support <help@example.test>',
+    });
   });
 
   it('refuses an SMTP_URL that is not smtp(s):// without repeating its password, and a bad MAIL_FROM', () => {

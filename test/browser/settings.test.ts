@@ -41,7 +41,11 @@ describe.skipIf(!chromium)('web: tenant settings and profile (Chromium)', () => 
       business_hours: { days: Record<string, unknown[]> };
     }>('/api/v1/settings');
     expect(saved.timezone).toBe('Europe/Madrid');
-    expect(saved.auto_assignment).toMatchObject({ enabled: true, strategy: 'least_busy', max_open_per_agent: 4 });
+    expect(saved.auto_assignment).toMatchObject({
+      enabled: true,
+      strategy: 'least_busy',
+      max_open_per_agent: 4,
+    });
     expect(saved.business_hours.days.sat).toEqual([]);
 
     await page.reload();
@@ -49,7 +53,9 @@ describe.skipIf(!chromium)('web: tenant settings and profile (Chromium)', () => 
     await expect.poll(() => again.getByLabel('Time zone').inputValue()).toBe('Europe/Madrid');
     expect(await again.getByLabel('Strategy').inputValue()).toBe('least_busy');
     expect(await again.getByLabel('Open conversations per agent').inputValue()).toBe('4');
-    expect(await again.getByRole('switch', { name: 'Assign new conversations automatically' }).isChecked()).toBe(true);
+    expect(
+      await again.getByRole('switch', { name: 'Assign new conversations automatically' }).isChecked(),
+    ).toBe(true);
     await again.getByRole('group', { name: 'Saturday' }).getByText('Closed').waitFor();
     await page.context().close();
   });
@@ -92,15 +98,26 @@ describe.skipIf(!chromium)('web: tenant settings and profile (Chromium)', () => 
     const sound = page.getByRole('region', { name: 'Preferences' }).getByRole('switch', { name: 'Sound' });
     await sound.uncheck();
     await expect
-      .poll(async () => (await api<{ notifications: { sound: boolean } }>('/api/v1/users/me/settings', agent.token)).notifications.sound)
+      .poll(
+        async () =>
+          (await api<{ notifications: { sound: boolean } }>('/api/v1/users/me/settings', agent.token))
+            .notifications.sound,
+      )
       .toBe(false);
     expect(await api<{ name: string; phone_number: string }>('/api/v1/users/me', agent.token)).toMatchObject({
       name: 'Agent Carter',
       phone_number: '+34612345678',
     });
     await page.reload();
-    await expect.poll(() => page.getByRole('form', { name: 'Profile' }).getByLabel('Name').inputValue()).toBe('Agent Carter');
-    expect(await page.getByRole('region', { name: 'Preferences' }).getByRole('switch', { name: 'Sound' }).isChecked()).toBe(false);
+    await expect
+      .poll(() => page.getByRole('form', { name: 'Profile' }).getByLabel('Name').inputValue())
+      .toBe('Agent Carter');
+    expect(
+      await page
+        .getByRole('region', { name: 'Preferences' })
+        .getByRole('switch', { name: 'Sound' })
+        .isChecked(),
+    ).toBe(false);
     await page.context().close();
   });
 });

@@ -36,7 +36,11 @@ const daySchema = z
     openings.forEach((o, i) => {
       const previous = openings[i - 1];
       if (previous && o.open < previous.close) {
-        ctx.addIssue({ code: 'custom', message: 'must start after the previous opening closes', path: [i, 'open'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must start after the previous opening closes',
+          path: [i, 'open'],
+        });
       }
     });
   });
@@ -68,7 +72,9 @@ export const patchTenantSettingsBody = z.strictObject({
   business_hours: z
     .strictObject({
       enabled: z.boolean().optional(),
-      days: z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, daySchema.optional()])) as OptionalDays).optional(),
+      days: z
+        .strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, daySchema.optional()])) as OptionalDays)
+        .optional(),
     })
     .optional(),
   auto_assignment: z
@@ -114,7 +120,11 @@ export const patchUserSettingsBody = z.strictObject({
   theme: z.enum(themes).optional(),
   language: languageSchema.optional(),
   notifications: z
-    .strictObject({ desktop: z.boolean().optional(), sound: z.boolean().optional(), email: z.boolean().optional() })
+    .strictObject({
+      desktop: z.boolean().optional(),
+      sound: z.boolean().optional(),
+      email: z.boolean().optional(),
+    })
     .optional(),
 });
 export type PatchUserSettingsInput = z.infer<typeof patchUserSettingsBody>;

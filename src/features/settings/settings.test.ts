@@ -33,7 +33,15 @@ describe('tenant settings', () => {
       timezone: 'UTC',
       business_hours: {
         enabled: false,
-        days: { mon: NINE_TO_FIVE, tue: NINE_TO_FIVE, wed: NINE_TO_FIVE, thu: NINE_TO_FIVE, fri: NINE_TO_FIVE, sat: NINE_TO_FIVE, sun: NINE_TO_FIVE },
+        days: {
+          mon: NINE_TO_FIVE,
+          tue: NINE_TO_FIVE,
+          wed: NINE_TO_FIVE,
+          thu: NINE_TO_FIVE,
+          fri: NINE_TO_FIVE,
+          sat: NINE_TO_FIVE,
+          sun: NINE_TO_FIVE,
+        },
       },
       auto_assignment: { enabled: false, strategy: 'round_robin', max_open_per_agent: 10, only_online: true },
       away_message: { enabled: false, text: expect.any(String) },
@@ -61,7 +69,10 @@ describe('tenant settings', () => {
     };
     expect(res.json()).toEqual(expected);
     // A second partial PATCH keeps what the first one set.
-    const second = await patch({ auto_assignment: { max_open_per_agent: 3 }, away_message: { enabled: true } });
+    const second = await patch({
+      auto_assignment: { max_open_per_agent: 3 },
+      away_message: { enabled: true },
+    });
     expect(second.json()).toEqual({
       ...expected,
       auto_assignment: { ...expected.auto_assignment, max_open_per_agent: 3 },
@@ -84,10 +95,22 @@ describe('tenant settings', () => {
   it('refuses bad hours, strategies and capacities with 400 naming the field, changing nothing', async () => {
     const before = (await read()).json();
     const cases: [unknown, string][] = [
-      [{ business_hours: { days: { mon: [{ open: '9:00', close: '17:00' }] } } }, 'business_hours.days.mon.0.open'],
-      [{ business_hours: { days: { mon: [{ open: '18:00', close: '17:00' }] } } }, 'business_hours.days.mon.0.close'],
-      [{ business_hours: { days: { tue: [{ open: '10:00', close: '10:00' }] } } }, 'business_hours.days.tue.0.close'],
-      [{ business_hours: { days: { wed: [{ open: '24:00', close: '25:00' }] } } }, 'business_hours.days.wed.0.open'],
+      [
+        { business_hours: { days: { mon: [{ open: '9:00', close: '17:00' }] } } },
+        'business_hours.days.mon.0.open',
+      ],
+      [
+        { business_hours: { days: { mon: [{ open: '18:00', close: '17:00' }] } } },
+        'business_hours.days.mon.0.close',
+      ],
+      [
+        { business_hours: { days: { tue: [{ open: '10:00', close: '10:00' }] } } },
+        'business_hours.days.tue.0.close',
+      ],
+      [
+        { business_hours: { days: { wed: [{ open: '24:00', close: '25:00' }] } } },
+        'business_hours.days.wed.0.open',
+      ],
       [
         {
           business_hours: {
@@ -135,13 +158,16 @@ describe('tenant settings', () => {
     expect((await patch({ default_bot_id: bot.id })).json().default_bot_id).toBe(bot.id);
     expect((await patch({ default_bot_id: null })).json().default_bot_id).toBeNull();
     await patch({ default_bot_id: bot.id });
-    expect((await t.request({ method: 'DELETE', url: `/api/v1/bots/${bot.id}`, token: admin })).statusCode).toBe(204);
+    expect(
+      (await t.request({ method: 'DELETE', url: `/api/v1/bots/${bot.id}`, token: admin })).statusCode,
+    ).toBe(204);
     expect((await read()).json().default_bot_id).toBeNull();
   });
 
   it("answers 400 naming default_bot_id for an unknown bot or another tenant's bot", async () => {
     const other = await registerOtherTenant(t);
-    const otherTenant = (await t.request({ method: 'GET', url: '/api/v1/auth/me', token: other })).json().tenant_id;
+    const otherTenant = (await t.request({ method: 'GET', url: '/api/v1/auth/me', token: other })).json()
+      .tenant_id;
     const foreign = await createBot(t.deps.database.db, otherTenant);
     for (const id of [foreign.id, '0195f3c2-0000-7000-8000-000000000000']) {
       const res = await patch({ default_bot_id: id });
@@ -174,7 +200,9 @@ describe('tenant settings', () => {
   });
 
   it('lists every new route in the OpenAPI document', async () => {
-    const doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, object> }>();
+    const doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, object>;
+    }>();
     for (const [path, methods] of [
       ['/api/v1/settings', ['get', 'patch']],
       ['/api/v1/users/me/settings', ['get', 'patch']],

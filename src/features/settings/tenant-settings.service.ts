@@ -16,7 +16,8 @@ import { tenantSettings } from './settings.table.js';
 
 type TenantSettingsValues = Omit<TenantSettingsDto, 'tenant' | 'default_bot_id'>;
 
-export const DEFAULT_AWAY_TEXT = 'Thanks for your message! We are away right now and will answer as soon as we are back.';
+export const DEFAULT_AWAY_TEXT =
+  'Thanks for your message! We are away right now and will answer as soon as we are back.';
 
 /** What a tenant that never changed anything gets (API.md "Tenant settings"). */
 export const DEFAULT_TENANT_SETTINGS: TenantSettingsValues = {
@@ -79,7 +80,10 @@ export function createTenantSettingsService(db: Db) {
         await tx
           .insert(tenantSettings)
           .values({ tenantId: ctx.tenantId, settings, ...bot })
-          .onConflictDoUpdate({ target: tenantSettings.tenantId, set: { settings, ...bot, updatedAt: new Date() } });
+          .onConflictDoUpdate({
+            target: tenantSettings.tenantId,
+            set: { settings, ...bot, updatedAt: new Date() },
+          });
         await recordAudit(tx, ctx, {
           action: 'update',
           entityType: 'settings',

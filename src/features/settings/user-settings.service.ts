@@ -13,7 +13,11 @@ export const DEFAULT_USER_SETTINGS: UserSettingsDto = {
 };
 
 /** A user's effective settings (the notification features read `notifications` through this). */
-export async function getUserSettings(exec: Executor, tenantId: string, userId: string): Promise<UserSettingsDto> {
+export async function getUserSettings(
+  exec: Executor,
+  tenantId: string,
+  userId: string,
+): Promise<UserSettingsDto> {
   const [row] = await exec
     .select({ settings: userSettings.settings })
     .from(userSettings)

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { fieldsOf } from '../catalog/crud.test-helpers.js';
 
-const DEFAULTS = { theme: 'system', language: 'en', notifications: { desktop: true, sound: true, email: true } };
+const DEFAULTS = {
+  theme: 'system',
+  language: 'en',
+  notifications: { desktop: true, sound: true, email: true },
+};
 
 describe('user settings (/users/me/settings)', () => {
   let t: TestApp;
@@ -28,7 +32,11 @@ describe('user settings (/users/me/settings)', () => {
     const agent = await t.createUser('agent');
     const first = await patch(agent.token, { theme: 'dark', notifications: { sound: false } });
     expect(first.statusCode, first.body).toBe(200);
-    expect(first.json()).toEqual({ ...DEFAULTS, theme: 'dark', notifications: { ...DEFAULTS.notifications, sound: false } });
+    expect(first.json()).toEqual({
+      ...DEFAULTS,
+      theme: 'dark',
+      notifications: { ...DEFAULTS.notifications, sound: false },
+    });
     const second = await patch(agent.token, { language: 'pt-br', notifications: { email: false } });
     expect(second.json()).toEqual({
       theme: 'dark',

@@ -70,7 +70,11 @@ describe('self-service profile (/users/me)', () => {
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(fieldsOf(res.json())).toEqual([field]);
     }
-    expect((await me(agent.token)).json()).toMatchObject({ role: 'agent', username: agent.username, name: agent.username });
+    expect((await me(agent.token)).json()).toMatchObject({
+      role: 'agent',
+      username: agent.username,
+      name: agent.username,
+    });
   });
 
   it('answers 409 for an email another user has', async () => {
@@ -107,12 +111,21 @@ describe('self-service profile (/users/me)', () => {
     await patchMe(agent.token, { avatar_media_id: avatar.id });
     const { db } = t.deps.database;
     await sweepOrphanMedia({ db, storage: t.deps.storage }, new Date(Date.now() + 60_000));
-    const left = await db.select({ id: mediaObjects.id }).from(mediaObjects).where(eq(mediaObjects.id, avatar.id));
+    const left = await db
+      .select({ id: mediaObjects.id })
+      .from(mediaObjects)
+      .where(eq(mediaObjects.id, avatar.id));
     expect(left).toHaveLength(1);
-    const gone = await db.select({ id: mediaObjects.id }).from(mediaObjects).where(eq(mediaObjects.id, stray.id));
+    const gone = await db
+      .select({ id: mediaObjects.id })
+      .from(mediaObjects)
+      .where(eq(mediaObjects.id, stray.id));
     expect(gone).toHaveLength(0);
 
-    expect((await t.request({ method: 'DELETE', url: `/api/v1/media/${avatar.id}`, token: agent.token })).statusCode).toBe(204);
+    expect(
+      (await t.request({ method: 'DELETE', url: `/api/v1/media/${avatar.id}`, token: agent.token }))
+        .statusCode,
+    ).toBe(204);
     expect((await me(agent.token)).json().avatar_media_id).toBeNull();
   });
 });
@@ -142,7 +155,11 @@ describe('GET /users?search=', () => {
   });
 
   const search = async (q: string, token = admin) => {
-    const res = await t.request({ method: 'GET', url: `/api/v1/users?search=${encodeURIComponent(q)}`, token });
+    const res = await t.request({
+      method: 'GET',
+      url: `/api/v1/users?search=${encodeURIComponent(q)}`,
+      token,
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.json<{ data: { username: string }[]; meta: { total: number } }>();
   };

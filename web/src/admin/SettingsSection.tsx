@@ -39,7 +39,12 @@ function DayHours({
       {openings.length === 0 && <span className="muted">Closed</span>}
       {openings.map((o, i) => (
         <span key={i} className="opening">
-          <input type="time" aria-label={`${label} opens`} value={o.open} onChange={(e) => set(i, 'open', e.target.value)} />
+          <input
+            type="time"
+            aria-label={`${label} opens`}
+            value={o.open}
+            onChange={(e) => set(i, 'open', e.target.value)}
+          />
           –
           <input
             type="time"
@@ -57,7 +62,10 @@ function DayHours({
         className="link"
         onClick={() => {
           const last = openings.at(-1);
-          onChange([...openings, last ? { open: last.close, close: '23:59' } : { open: '09:00', close: '17:00' }]);
+          onChange([
+            ...openings,
+            last ? { open: last.close, close: '23:59' } : { open: '09:00', close: '17:00' },
+          ]);
         }}
       >
         Add hours
@@ -93,7 +101,10 @@ function SettingsForm({ initial }: { initial: TenantSettings }) {
         <h2>General</h2>
         <label>
           Time zone
-          <select value={values.timezone} onChange={(e) => setValues((v) => ({ ...v, timezone: e.target.value }))}>
+          <select
+            value={values.timezone}
+            onChange={(e) => setValues((v) => ({ ...v, timezone: e.target.value }))}
+          >
             {[...new Set([values.timezone, ...TIMEZONES])].map((z) => (
               <option key={z}>{z}</option>
             ))}
@@ -191,7 +202,11 @@ function SettingsForm({ initial }: { initial: TenantSettings }) {
         </label>
         <label>
           Message
-          <textarea rows={3} value={away.text} onChange={(e) => patch('away_message', { text: e.target.value })} />
+          <textarea
+            rows={3}
+            value={away.text}
+            onChange={(e) => patch('away_message', { text: e.target.value })}
+          />
         </label>
       </section>
 

@@ -51,7 +51,8 @@ export const meKey = ['me'] as const;
 
 export const settingsApi = {
   tenant: () => request<TenantSettings>(`${V1}/settings`),
-  updateTenant: (body: TenantSettingsPatch) => request<TenantSettings>(`${V1}/settings`, { method: 'PATCH', body }),
+  updateTenant: (body: TenantSettingsPatch) =>
+    request<TenantSettings>(`${V1}/settings`, { method: 'PATCH', body }),
   mine: () => request<UserSettings>(`${V1}/users/me/settings`),
   updateMine: (body: UserSettingsPatch) =>
     request<UserSettings>(`${V1}/users/me/settings`, { method: 'PATCH', body }),

@@ -106,7 +106,7 @@ function PreferencesForm() {
           ...previous,
           ...change,
           notifications: { ...previous.notifications, ...change.notifications },
-        } as UserSettings);
+        });
       }
       return { previous };
     },
