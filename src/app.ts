@@ -20,6 +20,8 @@ import { registerRateLimit } from './http/rate-limit.js';
 import type { SecretBox } from './platform/crypto.js';
 import type { DomainEvents } from './platform/events.js';
 import type { Platform } from './platform/index.js';
+import type { MailService } from './platform/mail.js';
+import type { Mailer } from './platform/mailer.js';
 import type { Queue } from './platform/queue.js';
 import { attachRealtime } from './realtime/gateway.js';
 import type { ObjectStorage } from './platform/storage.js';
@@ -35,6 +37,10 @@ export interface AppDeps {
   logger: Logger;
   /** File bytes: local disk (DATA_DIR/files) or an S3-compatible store. */
   storage: ObjectStorage;
+  /** Sends one mail (SMTP or the log); features go through `mail`, never this directly. */
+  mailer: Mailer;
+  /** Renders a mail template and queues it (MAIL_QUEUE), so a request never waits for SMTP. */
+  mail: MailService;
   /** Prefix of every Redis key and channel of this deployment (instances that work together share it). */
   keyPrefix: string;
 }

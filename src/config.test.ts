@@ -28,6 +28,34 @@ describe('config', () => {
       ...env,
     });
 
+  it('reads SMTP_URL and MAIL_FROM, defaulting the sender to no-reply at the PUBLIC_URL host', () => {
+    const c = loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://chat.example.test' });
+    expect(c.smtpUrl).toBeUndefined();
+    expect(c.mailFrom).toBe('ApiCeChat <no-reply@chat.example.test>');
+    const smtp = loadConfig({
+      DATA_DIR: dataDir(),
+      SMTP_URL: 'smtps://u:p@mail.example.test:465',
+      MAIL_FROM: 'Support <help@example.test>',
+    });
+    expect(smtp).toMatchObject({
+      smtpUrl: 'smtps://u:p@mail.example.test:465',
+      mailFrom: 'Support <help@example.test>',
+    });
+  });
+
+  it('refuses an SMTP_URL that is not smtp(s):// without repeating its password, and a bad MAIL_FROM', () => {
+    for (const url of ['http://u:Secr3tPass@mail.test', 'not a url Secr3tPass']) {
+      expect(() => loadConfig({ DATA_DIR: dataDir(), SMTP_URL: url })).toThrow(ConfigError);
+      try {
+        loadConfig({ DATA_DIR: dataDir(), SMTP_URL: url });
+      } catch (err) {
+        expect(String(err)).toMatch(/SMTP_URL/);
+        expect(String(err)).not.toContain('Secr3tPass');
+      }
+    }
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
+  });
+
   it('applies API.md defaults outside production', () => {
     const c = loadConfig({ DATA_DIR: dataDir() });
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', allowSignup: true, searchTsConfig: 'simple' });

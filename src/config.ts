@@ -17,6 +17,18 @@ const int = (def: number) => z.coerce.number().int().positive().default(def);
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 
+/** `no-reply@example.com` or `ApiCeChat <no-reply@example.com>`. */
+const MAIL_FROM_FORMAT = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -84,7 +96,13 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: opt(z.string()),
   S3_SECRET_ACCESS_KEY: opt(z.string()),
   S3_FORCE_PATH_STYLE: opt(bool),
-  SMTP_URL: opt(z.string()),
+  // The password may sit in the URL: no message of these checks repeats the value.
+  SMTP_URL: opt(
+    z
+      .string()
+      .refine(isSmtpUrl, 'must look like smtp://user:pass@host:port (or smtps:// for TLS from the start)'),
+  ),
+  MAIL_FROM: opt(z.string().max(320).regex(MAIL_FROM_FORMAT, 'must be an address or "Name <address>"')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -145,7 +163,10 @@ export interface Config {
         forcePathStyle: boolean;
       }
     | undefined;
+  /** Unset: mail is written to the log (platform/mailer.ts). */
   smtpUrl: string | undefined;
+  /** The From header of every mail. */
+  mailFrom: string;
 }
 
 export interface SimulatorConfig {
@@ -346,5 +367,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
         }
       : undefined,
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `ApiCeChat <no-reply@${new URL(publicUrl).hostname}>`,
   };
 }

@@ -8,11 +8,13 @@ import { createSecretBox } from './platform/crypto.js';
 import { createDomainEvents } from './platform/events.js';
 import { createPlatform, DEFAULT_KEY_PREFIX } from './platform/index.js';
 import { FEATURES } from './features/registry.js';
+import { createMailService, mailQueues } from './platform/mail.js';
+import { createMailer } from './platform/mailer.js';
 import { createQueue, type QueueDefinition } from './platform/queue.js';
 import { createObjectStorage } from './platform/storage.factory.js';
 
 /** Every queue the app uses; declared up front because PGlite needs them cached before any transaction. */
-export const QUEUES: QueueDefinition[] = FEATURES.flatMap((f) => f.queues ?? []);
+export const QUEUES: QueueDefinition[] = [...mailQueues, ...FEATURES.flatMap((f) => f.queues ?? [])];
 
 /**
  * Opens everything the app stands on, in order: database (+ migrations), platform adapters,
@@ -43,6 +45,14 @@ export async function createDeps(
     superviseIntervalSeconds: config.queue.superviseSeconds,
   });
   await queue.start();
+  const mailer = await createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }, logger);
+  const mail = createMailService({
+    queue,
+    mailer,
+    env: { publicUrl: config.publicUrl, productName: 'ApiCeChat' },
+    logger,
+  });
+  await mail.start();
   const deps: AppDeps = {
     config,
     database: db,
@@ -56,6 +66,8 @@ export async function createDeps(
     logger,
     keyPrefix,
     storage: await createObjectStorage(config),
+    mailer,
+    mail,
   };
   for (const feature of FEATURES) await feature.start?.(deps);
   return deps;
@@ -64,6 +76,7 @@ export async function createDeps(
 /** Closes in reverse order; the database last, after the queue has stopped using it. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.queue.stop();
+  await deps.mailer.close();
   await deps.platform.close();
   await deps.storage.close();
   await deps.database.close();

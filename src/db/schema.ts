@@ -14,3 +14,4 @@ export * from '../features/catalog/catalog.table.js';
 export * from '../features/webhooks/webhooks.table.js';
 export * from '../features/audit/audit.table.js';
 export * from '../features/templates/templates.table.js';
+export * from '../features/settings/settings.table.js';

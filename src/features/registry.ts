@@ -5,6 +5,7 @@ import { contactsFeature } from './contacts/index.js';
 import { conversationsFeature } from './conversations/index.js';
 import { messagesFeature } from './messages/index.js';
 import { searchFeature } from './search/index.js';
+import { settingsFeature } from './settings/index.js';
 import { mediaFeature } from './media/index.js';
 import { presenceFeature } from './presence/index.js';
 import { authFeature } from './auth/index.js';
@@ -38,6 +39,7 @@ export const FEATURES: Feature[] = [
   messagesFeature,
   templatesFeature,
   searchFeature,
+  settingsFeature,
   simulatorFeature,
   webFeature,
 ];

@@ -28,6 +28,9 @@ export const toPage = <T>(data: T[], total: number, q: PageQuery): Page<T> => ({
 
 export const offsetOf = (q: PageQuery) => (q.page - 1) * q.limit;
 
+/** A list's `search` as an ILIKE substring pattern: `%` and `_` typed by a user mean those characters. */
+export const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** `cursor` + `limit` (API.md cursor lists). */
 export const cursorQuery = z.object({
   cursor: z.string().max(500).optional(),

@@ -29,6 +29,9 @@ export const EXAMPLE_BODIES: Record<string, (refs: BodyRefs) => unknown> = {
     role: 'agent',
   }),
   'PATCH /api/v1/users/{id}': () => ({ name: 'Renamed user' }),
+  'PATCH /api/v1/users/me': () => ({ name: 'Renamed me' }),
+  'PATCH /api/v1/users/me/settings': () => ({ theme: 'dark', notifications: { sound: false } }),
+  'PATCH /api/v1/settings': () => ({ timezone: 'Europe/Madrid', auto_assignment: { max_open_per_agent: 5 } }),
   'POST /api/v1/roles': () => ({ name: `swept role ${rand()}`, permissions: ['contacts:read'] }),
   'PATCH /api/v1/roles/{id}': () => ({ permissions: ['contacts:read'] }),
   'POST /api/v1/whatsapp-integration-config': () => ({

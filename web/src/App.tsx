@@ -3,16 +3,28 @@ import { AdminPage } from './admin/AdminPage';
 import { session } from './api/session';
 import { LoginPage } from './auth/LoginPage';
 import { InboxPage } from './inbox/InboxPage';
+import { ProfilePage } from './profile/ProfilePage';
 import { RealtimeProvider } from './realtime/RealtimeProvider';
-import { useAdminSection } from './router';
+import { useAdminSection, useProfileRoute } from './router';
+import { useUserTheme } from './settings/theme';
+
+/** The user's theme applies on every page; only rendered once someone is logged in. */
+function UserTheme() {
+  useUserTheme();
+  return null;
+}
 
 export function App() {
   const current = useSyncExternalStore(session.subscribe, session.get);
   const adminSection = useAdminSection();
+  const profile = useProfileRoute();
   if (!current) return <LoginPage />;
   return (
     <RealtimeProvider userId={current.user.id}>
-      {adminSection === undefined ? (
+      <UserTheme />
+      {profile ? (
+        <ProfilePage me={current.user} />
+      ) : adminSection === undefined ? (
         <InboxPage me={current.user} />
       ) : (
         <AdminPage me={current.user} section={adminSection} />

@@ -4,7 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/http';
 import { session } from './api/session';
 import { App } from './App';
+import { applyStoredTheme } from './settings/theme';
 import './styles.css';
+
+applyStoredTheme();
 
 const queryClient = new QueryClient({
   defaultOptions: {

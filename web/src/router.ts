@@ -23,6 +23,9 @@ export function useAdminSection(): string | null | undefined {
   return match ? (match[1] ?? null) : undefined;
 }
 
+/** The caller's own profile and preferences. */
+export const useProfileRoute = () => /^\/profile\/?$/.test(usePath());
+
 export function navigate(path: string) {
   if (window.location.pathname === path) return;
   window.history.pushState(null, '', path);

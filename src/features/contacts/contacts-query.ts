@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
+import { likePattern } from '../../http/pagination.js';
 import { toTagDto, type TagDto } from '../tags/tags.schema.js';
 import { tags } from '../tags/tags.table.js';
 import { contactScope } from './contact-access.js';
@@ -19,9 +20,6 @@ export const toContactDto = (c: Contact, contactTagList: TagDto[] = []): Contact
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
-
-/** ILIKE treats % and _ as wildcards; a search for "50%" means those characters. */
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Tenant + privacy + the list filters; shared by lists, by-tag and the export. */
 export function contactFilter(ctx: RequestContext, f: ContactFilter): SQL | undefined {

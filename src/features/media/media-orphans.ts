@@ -1,9 +1,10 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { and, inArray, isNull, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, notExists } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { ObjectStorage } from '../../platform/storage.js';
 import { storedKeysOf } from './media.service.js';
+import { users } from '../users/users.table.js';
 import { mediaObjects } from './media.table.js';
 
 export const MEDIA_ORPHANS_QUEUE = 'media.orphans';
@@ -20,12 +21,16 @@ export interface SweepDeps {
 const BATCH = 200;
 
 /**
- * Deletes uploads never attached to a message and created before `olderThan`: each batch of
+ * Deletes uploads never attached to a message (nor used as a user's avatar) and created before `olderThan`: each batch of
  * rows goes first (so a message can no longer claim them), then their stored objects. Returns
  * how many were deleted.
  */
 export async function sweepOrphanMedia(d: SweepDeps, olderThan: Date): Promise<number> {
-  const orphan = and(isNull(mediaObjects.attachedAt), lt(mediaObjects.createdAt, olderThan));
+  const orphan = and(
+    isNull(mediaObjects.attachedAt),
+    lt(mediaObjects.createdAt, olderThan),
+    notExists(d.db.select({ id: users.id }).from(users).where(eq(users.avatarMediaId, mediaObjects.id))),
+  );
   let total = 0;
   for (;;) {
     const batch = d.db.select({ id: mediaObjects.id }).from(mediaObjects).where(orphan).limit(BATCH);

@@ -1,8 +1,15 @@
 import type { Feature } from '../feature.js';
+import { usersMeRoutes } from './users-me.routes.js';
+import { createUsersMeService } from './users-me.service.js';
 import { usersRoutes } from './users.routes.js';
 import { createUsersService } from './users.service.js';
 
 export const usersFeature: Feature = {
   name: 'users',
-  routes: ({ database }) => usersRoutes(createUsersService(database.db)),
+  routes:
+    ({ database }) =>
+    async (app) => {
+      await app.register(usersRoutes(createUsersService(database.db)));
+      await app.register(usersMeRoutes(createUsersMeService(database.db)));
+    },
 };

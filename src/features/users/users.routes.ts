@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { ctxOf, requirePermission } from '../../http/auth.js';
 import { pageQuery } from '../../http/pagination.js';
 import { authErrors, idErrors, problemSchema, uuidParam } from '../../http/schemas.js';
-import { createUserBody, includeRoleQuery, updateUserBody, userPage, userSchema } from './users.schema.js';
+import {
+  createUserBody,
+  includeRoleQuery,
+  updateUserBody,
+  userPage,
+  userSchema,
+  usersListQuery,
+} from './users.schema.js';
 import type { UsersService } from './users.service.js';
 
 const tags = ['users'];
@@ -21,7 +28,7 @@ export function usersRoutes(users: UsersService) {
         preValidation: canRead,
         schema: {
           tags,
-          querystring: pageQuery.extend(includeRoleQuery.shape),
+          querystring: pageQuery.extend(includeRoleQuery.shape).extend(usersListQuery.shape),
           response: { 200: userPage, ...authErrors },
         },
       },

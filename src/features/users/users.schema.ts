@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageOf } from '../../http/pagination.js';
+import { phoneNumberSchema } from '../contacts/phone.js';
 import { roleSchema } from '../roles/roles.schema.js';
 
 export const presenceSchema = z.enum(['online', 'away', 'busy', 'offline']);
@@ -10,6 +11,8 @@ export const userSchema = z.object({
   name: z.string(),
   username: z.string(),
   email: z.string().nullable(),
+  phone_number: z.string().nullable(),
+  avatar_media_id: z.uuid().nullable(),
   role: z.string(),
   online: z.boolean(),
   presence: presenceSchema,
@@ -42,6 +45,22 @@ export const updateUserBody = z.strictObject({
   password: passwordSchema.optional(),
   role: z.string().min(1).max(50).optional(),
 });
+/** PATCH /users/me: the caller's own profile; role, username and the rest stay an admin's (400 here). */
+export const updateMeBody = updateUserBody.pick({ name: true, email: true }).extend({
+  phone_number: phoneNumberSchema.nullable().optional(),
+  avatar_media_id: z.uuid().nullable().optional(),
+});
+export type UpdateMeInput = z.infer<typeof updateMeBody>;
+
+export const usersListQuery = z.object({
+  search: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .describe('Case-insensitive substring of the name, username or email'),
+});
+
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type UpdateUserInput = z.infer<typeof updateUserBody>;
 

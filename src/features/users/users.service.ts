@@ -1,9 +1,9 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { RequestContext } from '../../http/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.js';
-import { offsetOf, toPage, type PageQuery } from '../../http/pagination.js';
+import { likePattern, offsetOf, toPage, type PageQuery } from '../../http/pagination.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { assertCanGrant } from '../roles/roles.service.js';
@@ -21,6 +21,8 @@ export function toUserDto(u: UserRow, role: RoleRow, includeRole = false): UserD
     name: u.name,
     username: u.username,
     email: u.email,
+    phone_number: u.phoneNumber,
+    avatar_media_id: u.avatarMediaId,
     role: role.name,
     online: u.online,
     presence: u.presence,
@@ -55,7 +57,7 @@ export async function findUserForLogin(db: Db, login: { username?: string; email
   return row;
 }
 
-async function uniqueIdentity<T>(work: () => Promise<T>): Promise<T> {
+export async function uniqueIdentity<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -84,8 +86,15 @@ export function createUsersService(db: Db) {
   return {
     get,
 
-    async list(ctx: RequestContext, q: PageQuery & { includeRole?: boolean }) {
-      const where = and(eq(users.tenantId, ctx.tenantId), active);
+    async list(ctx: RequestContext, q: PageQuery & { includeRole?: boolean; search?: string }) {
+      const pattern = q.search ? likePattern(q.search) : undefined;
+      const where = and(
+        eq(users.tenantId, ctx.tenantId),
+        active,
+        pattern
+          ? or(ilike(users.name, pattern), ilike(users.username, pattern), ilike(users.email, pattern))
+          : undefined,
+      );
       const [rows, [total]] = await Promise.all([
         db
           .select({ user: users, role: roles })

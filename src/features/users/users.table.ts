@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  pgTable,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { id, timestamps } from '../../db/columns.js';
+import { mediaObjects } from '../media/media.table.js';
 import { roles } from '../roles/roles.table.js';
 import { tenants } from '../tenants/tenants.table.js';
 
@@ -17,6 +27,12 @@ export const users = pgTable(
     name: varchar('name', { length: 100 }).notNull(),
     username: varchar('username', { length: 150 }).notNull(),
     email: varchar('email', { length: 254 }),
+    /** E.164; the agent's phone that click-to-call rings first. */
+    phoneNumber: varchar('phone_number', { length: 20 }),
+    // Typed by hand: media_objects refers back to users (uploaded_by), a cycle TypeScript cannot infer.
+    avatarMediaId: uuid('avatar_media_id').references((): AnyPgColumn => mediaObjects.id, {
+      onDelete: 'set null',
+    }),
     passwordHash: varchar('password_hash', { length: 255 }).notNull(),
     online: boolean('online').notNull().default(false),
     presence: varchar('presence', { length: 10, enum: ['online', 'away', 'busy', 'offline'] })
@@ -34,5 +50,9 @@ export const users = pgTable(
     uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
     index('users_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('users_role_idx').on(t.roleId),
+    // The orphan-media sweep and media deletion (ON DELETE SET NULL) look avatars up by media id.
+    index('users_avatar_media_idx')
+      .on(t.avatarMediaId)
+      .where(sql`${t.avatarMediaId} is not null`),
   ],
 );

@@ -4,8 +4,9 @@ import { can } from '../api/session';
 import type { Tag, User } from '../api/types';
 import { ErrorText } from '../ui/ErrorText';
 import { CrudTable, type CrudSpec } from './CrudTable';
+import { SettingsSection } from './SettingsSection';
 
-export type SectionId = 'users' | 'roles' | 'integrations' | 'tags' | 'bots';
+export type SectionId = 'users' | 'roles' | 'integrations' | 'tags' | 'bots' | 'settings';
 
 const BUILT_IN_ROLES = ['admin', 'supervisor', 'agent'];
 const rolesKey = ['admin', 'roles'] as const;
@@ -174,6 +175,7 @@ export const SECTIONS: { id: SectionId; label: string; permission: string }[] = 
   { id: 'integrations', label: 'WhatsApp', permission: 'integrations:manage' },
   { id: 'tags', label: 'Tags', permission: 'tags:write' },
   { id: 'bots', label: 'Bots', permission: 'bots:manage' },
+  { id: 'settings', label: 'Settings', permission: 'settings:manage' },
 ];
 
 export const sectionsFor = (me: User) => SECTIONS.filter((s) => can(me, s.permission));
@@ -190,5 +192,7 @@ export function Section({ id, me }: { id: SectionId; me: User }) {
       return <CrudTable spec={tagsSpec} />;
     case 'bots':
       return <CrudTable spec={botsSpec} />;
+    case 'settings':
+      return <SettingsSection />;
   }
 }

@@ -8,6 +8,8 @@ export interface User {
   name: string;
   username: string;
   email: string | null;
+  phone_number: string | null;
+  avatar_media_id: string | null;
   role: string;
   online: boolean;
   presence: Presence;

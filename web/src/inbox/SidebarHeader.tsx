@@ -45,6 +45,9 @@ export function SidebarHeader({ me, onError }: { me: User; onError: (err: unknow
           ))}
         </select>
       </div>
+      <button type="button" onClick={() => navigate('/profile')}>
+        Profile
+      </button>
       {sectionsFor(me).length > 0 && (
         <button type="button" onClick={() => navigate('/admin')}>
           Admin
