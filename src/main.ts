@@ -9,7 +9,7 @@ import { createSimulatorDemo } from './whatsapp/simulator/demo.js';
 async function main() {
   const warnings: string[] = [];
   const config = loadConfig(process.env, { warn: (m) => warnings.push(m) });
-  const logger = createLogger(config.logLevel, !config.isProduction && process.stdout.isTTY);
+  const logger = createLogger(config.logLevel, { pretty: !config.isProduction && process.stdout.isTTY });
   for (const w of warnings) logger.warn(w);
 
   const deps = await createDeps(config, logger);
