@@ -195,7 +195,8 @@ describe('webhook handshake: wrong hub.verify_token guesses', () => {
 
   it('answers more than 10 wrong guesses a minute from one IP with 429, then refuses that IP', async () => {
     const guesser = '203.0.113.7';
-    for (let i = 1; i <= 10; i++) expect((await handshake(`guess-${i}`, guesser)).statusCode, `${i}`).toBe(403);
+    for (let i = 1; i <= 10; i++)
+      expect((await handshake(`guess-${i}`, guesser)).statusCode, `${i}`).toBe(403);
     const limited = await handshake('guess-11', guesser);
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -231,13 +232,22 @@ describe('request logs', () => {
   });
 
   it('never show the values of tokens and other secrets in query strings', async () => {
-    const secrets = ['verify-token-VALUE-1', 'media-link-TOKEN-2', 'access-TOKEN-3', 'SIGNATURE-4', 'search-TEXT-5'];
+    const secrets = [
+      'verify-token-VALUE-1',
+      'media-link-TOKEN-2',
+      'access-TOKEN-3',
+      'SIGNATURE-4',
+      'search-TEXT-5',
+    ];
     await t.request({
       method: 'GET',
       url: `${WEBHOOK}?hub.mode=subscribe&hub.verify_token=${secrets[0]}&hub.challenge=777`,
     });
     await t.request({ method: 'GET', url: `/api/v1/media/file?token=${secrets[1]}` });
-    await t.request({ method: 'GET', url: `/api/v1/nope?access_token=${secrets[2]}&X-Amz-Signature=${secrets[3]}` });
+    await t.request({
+      method: 'GET',
+      url: `/api/v1/nope?access_token=${secrets[2]}&X-Amz-Signature=${secrets[3]}`,
+    });
     await t.request({ method: 'GET', url: `/api/v1/search?q=${secrets[4]}&limit=5` });
     const text = logs.text();
     for (const secret of secrets) expect(text).not.toContain(secret);

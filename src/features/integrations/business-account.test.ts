@@ -82,7 +82,11 @@ describe('business_account_id belongs to one tenant (API.md Uniqueness)', () => 
   });
 
   it('lets exactly one of several tenants connecting the same account at once win', async () => {
-    const tokens = [admin, stranger, ...(await Promise.all([1, 2, 3].map((i) => registerTenant(t, `Race${i}`))))];
+    const tokens = [
+      admin,
+      stranger,
+      ...(await Promise.all([1, 2, 3].map((i) => registerTenant(t, `Race${i}`)))),
+    ];
     for (let round = 0; round < 3; round++) {
       const waba = `790${round}`;
       const answers = await Promise.all(tokens.map((token) => create(token, waba)));

@@ -1,9 +1,5 @@
 import type { Feature } from '../feature.js';
-import {
-  purgeWebhookEvents,
-  WEBHOOK_RETENTION_CRON,
-  WEBHOOK_RETENTION_QUEUE,
-} from './webhooks-retention.js';
+import { purgeWebhookEvents, WEBHOOK_RETENTION_CRON, WEBHOOK_RETENTION_QUEUE } from './webhooks-retention.js';
 import { webhookEventsRoutes } from './webhooks.routes.js';
 import { createWebhookEventsService } from './webhooks.service.js';
 

@@ -188,15 +188,19 @@ describe('webhook events: the dead-letter list and replay', () => {
       { receivedAt: new Date(old.getTime() + 1), status: 'unmatched', tenantId: null, integrationId: null },
       { receivedAt: new Date(old.getTime() + 2), status: 'failed', lastError: 'boom' },
       { receivedAt: recent, status: 'processed' },
-      { receivedAt: new Date(recent.getTime() + 1), status: 'unmatched', tenantId: null, integrationId: null },
+      {
+        receivedAt: new Date(recent.getTime() + 1),
+        status: 'unmatched',
+        tenantId: null,
+        integrationId: null,
+      },
     ]);
     await t.deps.queue.send(WEBHOOK_RETENTION_QUEUE, {});
     await eventually(async () => (await remaining()).length === 3);
     expect(await remaining()).toEqual(['failed', 'processed', 'unmatched']);
   });
 
-  const discard = (id: string, token = admin) =>
-    t.request({ method: 'DELETE', url: `${LIST}/${id}`, token });
+  const discard = (id: string, token = admin) => t.request({ method: 'DELETE', url: `${LIST}/${id}`, token });
 
   it('discards a failed or processed event (204, audited); a second discard is 404', async () => {
     const [failed, processed] = await insertEvents([{ status: 'failed' }, { status: 'processed' }]);
