@@ -79,6 +79,8 @@ const envSchema = z.object({
   WHATSAPP_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   // How long an unconfirmed hand-over waits for a status webhook naming its wamid before it is resent.
   WHATSAPP_SEND_CONFIRM_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  // Processed and unmatched webhook events are purged after this many days (failed ones stay until replayed or discarded).
+  WEBHOOK_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // A running job whose worker stops touching it this long (a killed process) is retried (pg-boss >= 10).
   QUEUE_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
   // How often expired jobs and jobs of dead workers are looked for, across all instances.
@@ -147,6 +149,8 @@ export interface Config {
     httpTimeoutMs: number;
     /** How long a send that may have reached Meta waits for a status webhook before it is resent. */
     sendConfirmGraceMs: number;
+    /** Processed and unmatched webhook events older than this are purged; failed ones are kept. */
+    webhookEventRetentionDays: number;
   };
   /** Jobs of a dead worker are retried once their heartbeat is heartbeatSeconds old (checked every superviseSeconds). */
   queue: { heartbeatSeconds: number; superviseSeconds: number };
@@ -347,6 +351,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       sendRatePerSecond: e.WHATSAPP_SEND_RATE,
       httpTimeoutMs: e.WHATSAPP_HTTP_TIMEOUT_MS,
       sendConfirmGraceMs: e.WHATSAPP_SEND_CONFIRM_GRACE_MS,
+      webhookEventRetentionDays: e.WEBHOOK_EVENT_RETENTION_DAYS,
     },
     queue: { heartbeatSeconds: e.QUEUE_HEARTBEAT_SECONDS, superviseSeconds: e.QUEUE_SUPERVISE_SECONDS },
     uploads: {

@@ -9,7 +9,7 @@ import { createSimulatorDemo } from './whatsapp/simulator/demo.js';
 async function main() {
   const warnings: string[] = [];
   const config = loadConfig(process.env, { warn: (m) => warnings.push(m) });
-  const logger = createLogger(config.logLevel, config.logFormat === 'pretty');
+  const logger = createLogger(config.logLevel, { pretty: config.logFormat === 'pretty' });
   for (const w of warnings) logger.warn(w);
 
   // A first start spends most of its time here (PGlite boot, migrations): say so, step by step.

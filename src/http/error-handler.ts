@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, type FieldError } from './errors.js';
 
@@ -67,11 +67,17 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'VALIDATION_ERROR' },
 };
 
+const routeNotFound = (request: FastifyRequest) =>
+  problem(404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`);
+
 /** One error handler for the whole app: every failure leaves as problem+json; 5xx hide internals. */
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let body: Problem;
-    if (err instanceof AppError) {
+    if (request.is404 && err.code?.startsWith('FST_ERR_CTP_')) {
+      // A missing route is 404 whatever its body (malformed, oversize or of an unknown type).
+      body = routeNotFound(request);
+    } else if (err instanceof AppError) {
       body = problem(err.status, err.code, err.message, err.errors);
       if (err.headers) void reply.headers(err.headers);
     } else if (hasZodFastifySchemaValidationErrors(err)) {
@@ -112,15 +118,12 @@ export function registerErrorHandler(app: FastifyInstance) {
     return reply.status(body.status).type('application/problem+json').send(body);
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const body = {
-      ...problem(404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
-    };
-    return reply
+  app.setNotFoundHandler((request, reply) =>
+    reply
       .status(404)
       .type('application/problem+json')
-      .send({ ...body, request_id: request.id });
-  });
+      .send({ ...routeNotFound(request), request_id: request.id }),
+  );
 }
 
 /**

@@ -19,6 +19,8 @@ const LONE_SURROGATE_RE = /\p{Cs}/u;
  */
 export function registerInputGuard(app: FastifyInstance) {
   app.addHook('preValidation', async (request) => {
+    // A missing route is a 404 whatever it was sent (the not-found handler answers it).
+    if (request.is404) return;
     const schema = request.routeOptions.schema;
     if (schema?.hide === true) return;
     // Routes that read their own body (multipart uploads) declare what they consume.
@@ -49,15 +51,19 @@ const textProblem = (s: string) =>
 
 /**
  * The first string or key the database cannot store, or the first value nested too deeply; for
- * input that does not pass the hook (files read by a handler, such as a CSV import).
+ * input that does not pass the hook (files read by a handler, such as a CSV import). `text: false`
+ * checks the nesting only (the webhook makes such text storable itself rather than refuse Meta).
  */
-export function unstorable(input: unknown): { field: string; message: string } | undefined {
+export function unstorable(
+  input: unknown,
+  { text = true }: { text?: boolean } = {},
+): { field: string; message: string } | undefined {
   // Iterative: the input may be deeper than the call stack.
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const { value, path, depth } = next;
     if (typeof value === 'string') {
-      const message = textProblem(value);
+      const message = text ? textProblem(value) : undefined;
       if (message) return { field: path, message };
       continue;
     }
@@ -67,7 +73,7 @@ export function unstorable(input: unknown): { field: string; message: string } |
     }
     for (const [key, child] of Object.entries(value)) {
       const here = path ? `${path}.${key}` : key;
-      const message = textProblem(key);
+      const message = text ? textProblem(key) : undefined;
       if (message) return { field: here, message };
       stack.push({ value: child, path: here, depth: depth + 1 });
     }

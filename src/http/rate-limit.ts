@@ -2,6 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../platform/rate-limit-store.js';
 import { AppError } from './errors.js';
 
+const rateLimited = (resetInMs: number) => {
+  const resetSeconds = Math.max(1, Math.ceil(resetInMs / 1000));
+  return new AppError(429, 'RATE_LIMITED', `Rate limit exceeded, retry in ${resetSeconds} s`, undefined, {
+    'retry-after': String(resetSeconds),
+  });
+};
+
 async function enforce(
   store: RateLimitStore,
   key: string,
@@ -16,11 +23,7 @@ async function enforce(
     'x-ratelimit-remaining': String(Math.max(0, limit - count)),
     'x-ratelimit-reset': String(resetSeconds),
   });
-  if (count > limit) {
-    throw new AppError(429, 'RATE_LIMITED', `Rate limit exceeded, retry in ${resetSeconds} s`, undefined, {
-      'retry-after': String(resetSeconds),
-    });
-  }
+  if (count > limit) throw rateLimited(resetInMs);
 }
 
 /**
@@ -51,3 +54,24 @@ export const limitBy =
   ) =>
   (request: FastifyRequest, reply: FastifyReply) =>
     enforce(store, `rl:${name}:${keyOf(request)}`, limit, windowSeconds * 1000, reply);
+
+/**
+ * A limit on failed attempts only (wrong webhook verify tokens), shared like every limit of the
+ * store. Once more than `limit` failed in the window, every attempt of that key is refused until
+ * the window ends, right or wrong: while blocked, guessing learns nothing.
+ */
+export function failureLimit(store: RateLimitStore, name: string, limit: number, windowSeconds: number) {
+  const keyOf = (key: string) => `rl:${name}:${key}`;
+  return {
+    /** Throws 429 while the key is blocked. */
+    async check(key: string): Promise<void> {
+      const { count, resetInMs } = await store.peek(keyOf(key));
+      if (count > limit) throw rateLimited(resetInMs);
+    },
+    /** Counts a failure; returns the 429 to throw when it was one too many. */
+    async fail(key: string): Promise<AppError | undefined> {
+      const { count, resetInMs } = await store.hit(keyOf(key), windowSeconds * 1000);
+      return count > limit ? rateLimited(resetInMs) : undefined;
+    },
+  };
+}

@@ -55,6 +55,13 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
         return { count: w.count, resetInMs: w.resetAt - t };
       });
     },
+    peek(key): Promise<HitResult> {
+      const t = now();
+      const w = windows.get(key);
+      return Promise.resolve(
+        w && w.resetAt > t ? { count: w.count, resetInMs: w.resetAt - t } : { count: 0, resetInMs: 0 },
+      );
+    },
     reset(key) {
       windows.delete(key);
       return Promise.resolve();

@@ -44,6 +44,13 @@ export function createRedisRateLimitStore(redis: Redis, options: RedisRateLimitS
       const [count, ttl] = await client[COMMAND](k(key), ms);
       return { count, resetInMs: ttl };
     },
+    async peek(key): Promise<HitResult> {
+      // One round trip; a connection failure rejects exec(), so the fallback store takes over.
+      const replies = await redis.multi().get(k(key)).pttl(k(key)).exec();
+      const count = Number(replies?.[0]?.[1] ?? 0);
+      const ttl = Number(replies?.[1]?.[1] ?? -2);
+      return count > 0 && ttl > 0 ? { count, resetInMs: ttl } : { count: 0, resetInMs: 0 };
+    },
     async reset(key) {
       await redis.del(k(key));
     },

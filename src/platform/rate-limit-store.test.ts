@@ -82,6 +82,25 @@ describe.each(targets)('RateLimitStore contract ($name)', ({ create }) => {
     await expect(store.reset(key('never-hit'))).resolves.toBeUndefined();
   });
 
+  it('peek() reads the window without counting', async () => {
+    const k = key('peek');
+    expect(await store.peek(k)).toEqual({ count: 0, resetInMs: 0 });
+    await store.hit(k, 10_000);
+    await store.hit(k, 10_000);
+    const seen = await store.peek(k);
+    expect(seen.count).toBe(2);
+    expect(seen.resetInMs).toBeGreaterThan(9_000);
+    expect((await store.peek(k)).count).toBe(2);
+    expect((await store.hit(k, 10_000)).count).toBe(3);
+  });
+
+  it('peek() sees no window once it is over', async () => {
+    const k = key('peek-over');
+    await store.hit(k, 100);
+    await sleep(200);
+    expect(await store.peek(k)).toEqual({ count: 0, resetInMs: 0 });
+  });
+
   it('counts concurrent hits exactly', async () => {
     const k = key('concurrent');
     const results = await Promise.all(Array.from({ length: 50 }, () => store.hit(k, 10_000)));

@@ -11,6 +11,8 @@ export interface HitResult {
  */
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<HitResult>;
+  /** The current window without counting a hit; count 0 when the key has no open window. */
+  peek(key: string): Promise<HitResult>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -85,6 +85,11 @@ export function rateLimitStoreWithFallback(
         () => shared.hit(key, windowMs),
         () => local.hit(key, windowMs),
       ),
+    peek: (key) =>
+      failover(
+        () => shared.peek(key),
+        () => local.peek(key),
+      ),
     reset: (key) =>
       failover(
         () => shared.reset(key),

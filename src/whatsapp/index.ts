@@ -21,6 +21,7 @@ export const whatsappFeature: Feature = {
           warn: (o, m) => logger.warn(o, m),
         }),
         fallbackVerifyToken: config.whatsapp.verifyToken,
+        rateLimitStore: deps.platform.rateLimitStore,
       }),
     );
     await app.register(outboundRoutes(deps));

@@ -7,6 +7,7 @@ import {
 } from '../features/integrations/integrations.table.js';
 import { webhookEvents, type NewWebhookEvent } from '../features/webhooks/webhooks.table.js';
 import { AppError, badRequest } from '../http/errors.js';
+import { MAX_INPUT_DEPTH, unstorable } from '../http/input-guard.js';
 import type { SecretBox } from '../platform/crypto.js';
 import type { Queue } from '../platform/queue.js';
 import { WhatsappQueue } from './queues.js';
@@ -95,6 +96,13 @@ export function createWebhookIntake(o: WebhookIntakeOptions) {
       } catch {
         throw badRequest('The webhook body is not valid JSON');
       }
+      // Deeper than any Meta event; storing it would overflow the serialiser (a 500).
+      const tooDeep = unstorable(payload, { text: false });
+      if (tooDeep) {
+        throw badRequest(`The webhook body must not be nested deeper than ${MAX_INPUT_DEPTH} levels`, [
+          { field: tooDeep.field || '(root)', message: tooDeep.message },
+        ]);
+      }
       const changes = routeChanges(payload);
       const integrations = await integrationsFor(changes);
       const owner = (c: RoutedChange): WhatsappIntegration | undefined =>
@@ -103,19 +111,24 @@ export function createWebhookIntake(o: WebhookIntakeOptions) {
         );
 
       // Every integration named in the body must accept the signature: one tenant's secret must
-      // never be enough to write into another tenant's inbox.
+      // never be enough to write into another tenant's inbox. Changes of unknown numbers, or a body
+      // that names none, must verify with the deployment's WHATSAPP_APP_SECRET.
       const groups = new Map<WhatsappIntegration | undefined, RoutedChange[]>();
       for (const c of changes) groups.set(owner(c), [...(groups.get(owner(c)) ?? []), c]);
+      if (!groups.size) groups.set(undefined, []);
       for (const integration of groups.keys()) {
         const secret = integration
           ? (decryptIntegration(o.secrets, integration).appSecret ?? o.fallbackAppSecret)
           : o.fallbackAppSecret;
+        // Nothing to verify with: refused, never stored (anyone could fill the disk otherwise).
         if (!secret) {
-          if (integration) {
-            o.warn({ integrationId: integration.id }, 'webhook refused: integration has no app secret');
-            throw invalidSignature();
-          }
-          continue; // unmatched and nothing to verify with: kept, never processed (replay re-verifies)
+          o.warn(
+            integration ? { integrationId: integration.id } : {},
+            integration
+              ? 'webhook refused: integration has no app secret'
+              : 'webhook refused: no integration for its number and no WHATSAPP_APP_SECRET',
+          );
+          throw invalidSignature();
         }
         if (!verifySignature(rawBody, signature, secret)) throw invalidSignature();
       }
@@ -126,18 +139,12 @@ export function createWebhookIntake(o: WebhookIntakeOptions) {
         tenantId: integration?.tenantId ?? null,
         integrationId: integration?.id ?? null,
         phoneNumberId: integration?.phoneNumberId ?? list[0]?.phoneNumberId ?? null,
-        payload: envelope(object, list),
+        // A body that names no number at all is kept as it came.
+        payload: list.length ? envelope(object, list) : payload,
         rawBody: raw,
         signature: signature?.slice(0, 100) ?? null,
         status: integration ? 'received' : 'unmatched',
       }));
-      if (!rows.length)
-        rows.push({
-          payload,
-          rawBody: raw,
-          signature: signature?.slice(0, 100) ?? null,
-          status: 'unmatched',
-        });
       for (const row of rows.filter((r) => r.status === 'unmatched')) {
         o.warn(
           { phoneNumberId: row.phoneNumberId },

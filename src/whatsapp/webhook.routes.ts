@@ -6,14 +6,18 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { whatsappIntegrations } from '../features/integrations/integrations.table.js';
 import { AppError } from '../http/errors.js';
+import { failureLimit } from '../http/rate-limit.js';
 import { problemSchema } from '../http/schemas.js';
 import { sha256Hex } from '../platform/crypto.js';
+import type { RateLimitStore } from '../platform/rate-limit-store.js';
 import type { WebhookIntake } from './webhook-intake.js';
 
 const tags = ['whatsapp'];
 const PATH = '/meta-whatsapp/webhook';
 /** Meta batches up to 1,000 updates in one POST. */
 const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
+/** Wrong hub.verify_token guesses per IP and minute before the handshake answers 429 (API.md). */
+const VERIFY_GUESSES_PER_MINUTE = 10;
 
 const handshakeQuery = z.object({
   'hub.mode': z.string().max(50).optional(),
@@ -28,10 +32,14 @@ export interface WebhookRoutesOptions {
   db: Db;
   intake: WebhookIntake;
   fallbackVerifyToken: string | undefined;
+  /** Counts wrong verify tokens per IP (shared over Redis in services mode). */
+  rateLimitStore: RateLimitStore;
 }
 
 /** The public webhook pair Meta calls: the GET handshake and the signed POST. */
-export function webhookRoutes({ db, intake, fallbackVerifyToken }: WebhookRoutesOptions) {
+export function webhookRoutes({ db, intake, fallbackVerifyToken, rateLimitStore }: WebhookRoutesOptions) {
+  const guesses = failureLimit(rateLimitStore, 'verify-token', VERIFY_GUESSES_PER_MINUTE, 60);
+
   async function tokenMatches(token: string): Promise<boolean> {
     if (fallbackVerifyToken && sameString(token, fallbackVerifyToken)) return true;
     const [row] = await db
@@ -60,14 +68,18 @@ export function webhookRoutes({ db, intake, fallbackVerifyToken }: WebhookRoutes
           summary: 'Meta webhook verification handshake',
           security: [],
           querystring: handshakeQuery,
-          response: { 200: z.string(), 403: problemSchema },
+          response: { 200: z.string(), 403: problemSchema, 429: problemSchema },
         },
       },
       async (req, reply) => {
+        await guesses.check(req.ip);
         const q = req.query;
         const token = q['hub.verify_token'];
         if (q['hub.mode'] !== 'subscribe' || !token || !(await tokenMatches(token))) {
-          throw new AppError(403, 'FORBIDDEN', 'Verification token does not match');
+          throw (
+            (await guesses.fail(req.ip)) ??
+            new AppError(403, 'FORBIDDEN', 'Verification token does not match')
+          );
         }
         return reply.type('text/plain').send(q['hub.challenge'] ?? '');
       },

@@ -104,18 +104,6 @@ describe('WhatsApp webhook intake', () => {
       expect(await events()).toEqual([]);
     });
 
-    it('keeps an event for an unknown phone_number_id as unmatched, with no job', async () => {
-      const payload = structuredClone(readFixture('inbound/text.json')) as {
-        entry: { changes: { value: { metadata: { phone_number_id: string } } }[] }[];
-      };
-      payload.entry[0]!.changes[0]!.value.metadata.phone_number_id = '999999999';
-      const body = toWireBody(payload);
-      expect((await post(body, signBody(body, 'whatever'))).statusCode).toBe(200);
-      const [event] = await events();
-      expect(event).toMatchObject({ status: 'unmatched', tenantId: null, phoneNumberId: '999999999' });
-      expect(await jobsFor(event!.id)).toBe(0);
-    });
-
     it('answers 400 for a body that is not JSON and stores nothing', async () => {
       const res = await post('{"object":', signBody('{"object":', SECRET));
       expect(res.statusCode).toBe(400);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
@@ -36,6 +37,8 @@ export interface TestAppOptions {
   database?: Database;
   /** The Redis key prefix shared with other instances. */
   keyPrefix?: string;
+  /** The app's logger (a test reading the log lines passes one writing to a stream). */
+  logger?: Logger;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function createTestApp(
   const database = options.database
     ? { ...options.database, close: () => Promise.resolve() }
     : await createTestDatabase();
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps = await createDeps(config, logger, {
     database,
     keyPrefix: options.keyPrefix ?? `apice-test:${randomBytes(6).toString('hex')}:`,

@@ -32,6 +32,30 @@ describe('http conventions', () => {
     });
   });
 
+  it('answers an unknown route with 404 NOT_FOUND whatever its body', async () => {
+    const bodies = [
+      { type: 'application/json', payload: '{"name":"x"}' },
+      { type: 'application/json', payload: '{"name":' },
+      { type: 'application/json', payload: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) },
+      { type: 'text/csv', payload: 'a,b' },
+    ];
+    for (const url of ['/api/v1/nope', '/nope']) {
+      for (const { type, payload } of bodies) {
+        const res = await t.request({
+          method: 'POST',
+          url,
+          token: admin,
+          headers: { 'content-type': type },
+          payload,
+        });
+        const why = `${url} ${type} ${payload.slice(0, 20)}`;
+        expect(res.statusCode, why).toBe(404);
+        expect(res.headers['content-type'], why).toMatch(/application\/problem\+json/);
+        expect(res.json().code, why).toBe('NOT_FOUND');
+      }
+    }
+  });
+
   it('echoes a sane x-request-id and generates one otherwise', async () => {
     const given = await t.request({ method: 'GET', url: '/health', headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers['x-request-id']).toBe('abc-123');

@@ -94,19 +94,12 @@ describe('route sweep: hostile bodies', () => {
     // About 900 requests, each followed by a fingerprint: seconds on an idle machine, more on CI.
   }, 240_000);
 
-  /**
-   * Meta's webhook keeps any well-formed JSON that names no connected number, unverified (API.md: an
-   * unmatched event is answered 200 and kept, not lost); what it must refuse is in webhook.test.ts.
-   */
-  const KEEPS_UNMATCHED = new Set(['POST /api/v1/meta-whatsapp/webhook']);
-
   /** Sends one broken body; returns the fingerprint after it (the next request's "before"). */
   async function sweep(op: Operation, body: HostileBody, before: Fingerprint): Promise<Fingerprint> {
     const why = label(op, body.what);
     const res = await send(op, body.payload);
     const after = await fingerprint();
-    const mayPass = body.outcome === 'not-5xx' || (KEEPS_UNMATCHED.has(op.key) && body.outcome === 'client');
-    if (mayPass && res.statusCode < 400) return after;
+    if (body.outcome === 'not-5xx' && res.statusCode < 400) return after;
     expectProblem(res, body.outcome === 413 ? 413 : 'client', why);
     expect.soft(after, `${why}: changed rows`).toEqual(before);
     return after;

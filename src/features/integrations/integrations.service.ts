@@ -1,5 +1,5 @@
-import { and, asc, count, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { RequestContext } from '../../http/context.js';
 import { conflict, notFound } from '../../http/errors.js';
@@ -54,6 +54,26 @@ async function uniquePhone<T>(work: () => Promise<T>) {
   }
 }
 
+/**
+ * A business_account_id belongs to one tenant: Meta routes account-level webhooks (template
+ * updates) by it, so a second tenant naming it would receive or block the first one's. One tenant
+ * may connect several numbers of its account, so this is no unique index: the check runs under a
+ * transaction-scoped advisory lock on the id, so two tenants connecting it at once are serialised
+ * and the second one's check sees the first one's committed row.
+ */
+async function claimBusinessAccount(tx: Tx, tenantId: string, wabaId: string | null | undefined) {
+  if (!wabaId) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`whatsapp-waba:${wabaId}`}, 0))`);
+  const [taken] = await tx
+    .select({ id: whatsappIntegrations.id })
+    .from(whatsappIntegrations)
+    .where(
+      and(eq(whatsappIntegrations.businessAccountId, wabaId), ne(whatsappIntegrations.tenantId, tenantId)),
+    )
+    .limit(1);
+  if (taken) throw conflict('This business_account_id is connected to another tenant');
+}
+
 export function createIntegrationsService(db: Db, box: SecretBox, defaultApiVersion: string) {
   async function find(ctx: RequestContext, id: string) {
     const [row] = await db
@@ -85,6 +105,7 @@ export function createIntegrationsService(db: Db, box: SecretBox, defaultApiVers
     create(ctx: RequestContext, input: CreateIntegrationInput) {
       return uniquePhone(() =>
         db.transaction(async (tx) => {
+          await claimBusinessAccount(tx, ctx.tenantId, input.business_account_id);
           const [row] = await tx
             .insert(whatsappIntegrations)
             .values({
@@ -115,6 +136,7 @@ export function createIntegrationsService(db: Db, box: SecretBox, defaultApiVers
       await find(ctx, id);
       return uniquePhone(() =>
         db.transaction(async (tx) => {
+          await claimBusinessAccount(tx, ctx.tenantId, input.business_account_id);
           const [row] = await tx
             .update(whatsappIntegrations)
             .set({

@@ -14,6 +14,7 @@ export const whatsappIntegrations = pgTable(
     name: varchar('name', { length: 100 }).notNull(),
     /** Meta's id of the number; webhooks are routed by it, so it is unique across the deployment. */
     phoneNumberId: varchar('phone_number_id', { length: 50 }).notNull(),
+    /** Meta's WABA id; several numbers of one tenant may share it, no other tenant may use it. */
     businessAccountId: varchar('business_account_id', { length: 50 }),
     displayPhoneNumber: varchar('display_phone_number', { length: 30 }),
     apiVersion: varchar('api_version', { length: 10 }).notNull().default('v21.0'),
@@ -33,6 +34,8 @@ export const whatsappIntegrations = pgTable(
   (t) => [
     uniqueIndex('whatsapp_integrations_phone_number_id_uq').on(t.phoneNumberId),
     index('whatsapp_integrations_verify_token_hash_idx').on(t.verifyTokenHash),
+    // Account-level webhooks are routed by it, and it belongs to one tenant (checked on every write).
+    index('whatsapp_integrations_business_account_idx').on(t.businessAccountId),
     index('whatsapp_integrations_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
   ],
 );

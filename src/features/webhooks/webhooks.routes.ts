@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ctxOf, requirePermission } from '../../http/auth.js';
-import { authErrors, idErrors, uuidParam } from '../../http/schemas.js';
+import { z } from 'zod';
+import { authErrors, idErrors, problemSchema, uuidParam } from '../../http/schemas.js';
 import { webhookEventListQuery, webhookEventPage, webhookEventSchema } from './webhooks.schema.js';
 import type { WebhookEventsService } from './webhooks.service.js';
 
@@ -38,6 +39,23 @@ export function webhookEventsRoutes(events: WebhookEventsService) {
         },
       },
       (req) => events.replay(ctxOf(req), req.params.id),
+    );
+
+    r.delete(
+      '/webhook-events/:id',
+      {
+        preValidation: canManage,
+        schema: {
+          tags,
+          summary: 'Discard a stored webhook event (409 while it is still being processed)',
+          params: uuidParam,
+          response: { 204: z.null(), 409: problemSchema, ...idErrors },
+        },
+      },
+      async (req, reply) => {
+        await events.discard(ctxOf(req), req.params.id);
+        return reply.status(204).send(null);
+      },
     );
   };
 }

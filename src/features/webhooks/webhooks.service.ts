@@ -1,14 +1,17 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
-import { notFound } from '../../http/errors.js';
+import { conflict, notFound } from '../../http/errors.js';
 import { offsetOf, toPage } from '../../http/pagination.js';
 import { isoDate } from '../../http/schemas.js';
 import type { Queue } from '../../platform/queue.js';
 import { WhatsappQueue } from '../../whatsapp/queues.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { WebhookEventDto, WebhookEventListQuery } from './webhooks.schema.js';
-import { webhookEvents, type WebhookEvent } from './webhooks.table.js';
+import { webhookEvents, type WebhookEvent, type WebhookEventStatus } from './webhooks.table.js';
+
+/** Statuses of an event a worker may be holding: discarding it then would race the processing. */
+const IN_FLIGHT: WebhookEventStatus[] = ['received', 'processing'];
 
 export function toWebhookEventDto(e: WebhookEvent, includePayload = false): WebhookEventDto {
   return {
@@ -67,6 +70,29 @@ export function createWebhookEventsService(db: Db, queue: Queue) {
         await queue.send(WhatsappQueue.Webhook, { eventId: id }, { tx, singletonKey: id });
         await recordAudit(tx, ctx, { action: 'replay', entityType: 'webhook_event', entityId: id });
         return toWebhookEventDto(row);
+      }),
+
+    /**
+     * Deletes a stored event for good (a failed one nobody will replay; the retention purge
+     * keeps failed events). One still in flight is 409: let it finish, then discard it.
+     */
+    discard: (ctx: RequestContext, id: string) =>
+      db.transaction(async (tx) => {
+        const mine = and(eq(webhookEvents.id, id), eq(webhookEvents.tenantId, ctx.tenantId));
+        const [gone] = await tx
+          .delete(webhookEvents)
+          .where(and(mine, notInArray(webhookEvents.status, IN_FLIGHT)))
+          .returning({ status: webhookEvents.status });
+        if (!gone) {
+          const [row] = await tx.select({ id: webhookEvents.id }).from(webhookEvents).where(mine);
+          throw row ? conflict('The webhook event is still being processed') : notFound('Webhook event');
+        }
+        await recordAudit(tx, ctx, {
+          action: 'delete',
+          entityType: 'webhook_event',
+          entityId: id,
+          changes: { status: gone.status },
+        });
       }),
   };
 }

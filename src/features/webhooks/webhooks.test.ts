@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { registerTenant } from '../../../test/helpers/listening-app.js';
@@ -11,16 +11,20 @@ import {
   postWebhook,
   queries,
   resetInbound,
+  eventually,
   settled,
   statusWebhook,
   textWebhook,
   type InboundWorld,
 } from '../../whatsapp/inbound/inbound.test-helpers.js';
 import { auditLogs } from '../audit/audit.table.js';
-import { webhookEvents } from './webhooks.table.js';
+import { WEBHOOK_RETENTION_QUEUE } from './webhooks-retention.js';
+import { webhookEvents, type NewWebhookEvent } from './webhooks.table.js';
 
 const ANA = { from: '34612345678', name: 'Ana' };
 const LIST = '/api/v1/webhook-events';
+/** Signs events of numbers no integration knows (API.md: kept as unmatched only when verified). */
+const DEPLOYMENT_SECRET = 'deployment_app_secret';
 const replayUrl = (id: string) => `/api/v1/webhook-events/${id}/replay`;
 
 describe('webhook events: the dead-letter list and replay', () => {
@@ -28,7 +32,7 @@ describe('webhook events: the dead-letter list and replay', () => {
   let w: InboundWorld;
   let admin: string;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ WHATSAPP_APP_SECRET: DEPLOYMENT_SECRET });
     admin = await t.adminToken();
     w = await connectFixtureNumbers(t);
   });
@@ -93,7 +97,7 @@ describe('webhook events: the dead-letter list and replay', () => {
     await postWebhook(
       t,
       envelope({ statuses: [] }, { ...FIXTURE_NUMBER, phone_number_id: '999000999' }),
-      'x',
+      DEPLOYMENT_SECRET,
     );
     const [unmatched] = await t.deps.database.db
       .select()
@@ -147,5 +151,96 @@ describe('webhook events: the dead-letter list and replay', () => {
       expect((await list('', token)).statusCode).toBe(403);
       expect((await replay(id!, token)).statusCode).toBe(403);
     }
+  });
+
+  const DAY_MS = 86_400_000;
+  const insertEvents = (rows: Partial<NewWebhookEvent>[]) =>
+    t.deps.database.db
+      .insert(webhookEvents)
+      .values(
+        rows.map((r) => ({
+          tenantId: w.tenantId,
+          integrationId: w.integrationId,
+          phoneNumberId: FIXTURE_NUMBER.phone_number_id,
+          payload: {},
+          rawBody: '{}',
+          status: 'processed' as const,
+          ...r,
+        })),
+      )
+      .returning();
+  const remaining = async () =>
+    (
+      await t.deps.database.db
+        .select({ id: webhookEvents.id, status: webhookEvents.status })
+        .from(webhookEvents)
+        .orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id))
+    ).map((e) => e.status);
+
+  it('purges processed and unmatched events after WEBHOOK_EVENT_RETENTION_DAYS on a schedule, keeping failed and recent ones', async () => {
+    const schedules = await t.deps.queue.boss.getSchedules();
+    expect(schedules.map((s) => s.name)).toContain(WEBHOOK_RETENTION_QUEUE);
+    const old = new Date(Date.now() - 31 * DAY_MS);
+    const recent = new Date(Date.now() - 29 * DAY_MS);
+    // More than one purge batch of old processed events.
+    await insertEvents(Array.from({ length: 1_100 }, () => ({ receivedAt: old })));
+    await insertEvents([
+      { receivedAt: new Date(old.getTime() + 1), status: 'unmatched', tenantId: null, integrationId: null },
+      { receivedAt: new Date(old.getTime() + 2), status: 'failed', lastError: 'boom' },
+      { receivedAt: recent, status: 'processed' },
+      {
+        receivedAt: new Date(recent.getTime() + 1),
+        status: 'unmatched',
+        tenantId: null,
+        integrationId: null,
+      },
+    ]);
+    await t.deps.queue.send(WEBHOOK_RETENTION_QUEUE, {});
+    await eventually(async () => (await remaining()).length === 3);
+    expect(await remaining()).toEqual(['failed', 'processed', 'unmatched']);
+  });
+
+  const discard = (id: string, token = admin) => t.request({ method: 'DELETE', url: `${LIST}/${id}`, token });
+
+  it('discards a failed or processed event (204, audited); a second discard is 404', async () => {
+    const [failed, processed] = await insertEvents([{ status: 'failed' }, { status: 'processed' }]);
+    for (const event of [failed!, processed!]) {
+      const res = await discard(event.id);
+      expect(res.statusCode).toBe(204);
+      expect(res.body).toBe('');
+      expect((await discard(event.id)).statusCode).toBe(404);
+    }
+    expect(await remaining()).toEqual([]);
+    const audit = await t.deps.database.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.entityType, 'webhook_event'), eq(auditLogs.entityId, failed!.id)));
+    expect(audit).toEqual([expect.objectContaining({ action: 'delete' })]);
+  });
+
+  it('answers 409 CONFLICT for an event still being processed and keeps it', async () => {
+    for (const status of ['received', 'processing'] as const) {
+      const [event] = await insertEvents([{ status }]);
+      const res = await discard(event!.id);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('CONFLICT');
+    }
+    expect(await remaining()).toEqual(['received', 'processing']);
+  });
+
+  it("answers 404 for another tenant's or an unmatched event, 403 for agents and supervisors", async () => {
+    const [mine, unmatched] = await insertEvents([
+      { status: 'failed' },
+      { status: 'unmatched', tenantId: null, integrationId: null },
+    ]);
+    const other = await registerTenant(t, `Discard${Date.now()}`);
+    expect((await discard(mine!.id, other)).statusCode).toBe(404);
+    expect((await discard(unmatched!.id)).statusCode).toBe(404);
+    expect((await discard(randomUUID())).statusCode).toBe(404);
+    for (const role of ['agent', 'supervisor']) {
+      const { token } = await t.createUser(role);
+      expect((await discard(mine!.id, token)).statusCode).toBe(403);
+    }
+    expect(await remaining()).toEqual(['failed', 'unmatched']);
   });
 });

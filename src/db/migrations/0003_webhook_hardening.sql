@@ -1,0 +1,1 @@
+CREATE INDEX "whatsapp_integrations_business_account_idx" ON "whatsapp_integrations" USING btree ("business_account_id");
