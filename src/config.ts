@@ -50,6 +50,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: opt(z.string().email()),
   DEFAULT_TENANT_NAME: z.string().min(1).default('Default'),
   ALLOW_SIGNUP: opt(bool),
+  MFA_REQUIRED_ROLES: z.string().default(''),
   THROTTLE_TTL: int(60),
   THROTTLE_LIMIT: int(100),
   LOGIN_RATE_LIMIT: int(5),
@@ -131,6 +132,8 @@ export interface Config {
   admin: { username: string; password: string | undefined; email: string | undefined };
   defaultTenantName: string;
   allowSignup: boolean;
+  /** Role names whose users must enrol two-factor authentication. */
+  mfaRequiredRoles: string[];
   throttle: { ttlSeconds: number; limit: number; loginLimit: number };
   /** A user goes offline graceMs after the last socket left (reconnects in between change nothing); away after awayAfterMs idle. */
   presence: { graceMs: number; awayAfterMs: number };
@@ -335,6 +338,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
     admin: { username: e.ADMIN_USERNAME ?? 'admin', password: adminPassword, email: e.ADMIN_EMAIL },
     defaultTenantName: e.DEFAULT_TENANT_NAME,
     allowSignup: e.ALLOW_SIGNUP ?? !isProduction,
+    mfaRequiredRoles: e.MFA_REQUIRED_ROLES.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     throttle: { ttlSeconds: e.THROTTLE_TTL, limit: e.THROTTLE_LIMIT, loginLimit: e.LOGIN_RATE_LIMIT },
     presence: { graceMs: e.PRESENCE_GRACE_MS, awayAfterMs: e.PRESENCE_AWAY_AFTER_MS },
     bodyLimitBytes: e.BODY_LIMIT_MB * MB,

@@ -14,6 +14,12 @@ export type ErrorCode =
   /** Meta's Graph API refused or failed a call the request depends on (502). */
   | 'WHATSAPP_ERROR'
   | 'SIGNUP_DISABLED'
+  | 'MFA_REQUIRED'
+  | 'MFA_INVALID'
+  | 'TOKEN_INVALID'
+  | 'BLOCKED'
+  | 'CALL_FAILED'
+  | 'NOT_A_MEMBER'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 

@@ -12,11 +12,14 @@ import { users } from '../users/users.table.js';
 import type { LoginInput, RegisterInput } from './auth.schema.js';
 import { refreshTokens } from './auth.table.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import type { MfaService } from './mfa.service.js';
 import type { TokenService } from './tokens.js';
 
 export interface AuthServiceOptions {
   refreshTtlSeconds: number;
   allowSignup: boolean;
+  /** Role names whose users must use two-factor authentication (MFA_REQUIRED_ROLES). */
+  mfaRequiredRoles: string[];
 }
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
@@ -26,6 +29,7 @@ export function createAuthService(
   tokens: TokenService,
   options: AuthServiceOptions,
   events: Pick<DomainEvents, 'publish'>,
+  mfa: Pick<MfaService, 'checkLogin'>,
 ) {
   /** A new access token and a new refresh token in the given family (a new family at login). */
   async function issuePair(exec: Executor, userId: string, tenantId: string, familyId: string = uuidv7()) {
@@ -68,8 +72,10 @@ export function createAuthService(
       const found = await findUserForLogin(db, input);
       const ok = await verifyPassword(found?.user.passwordHash, input.password);
       if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
+      await mfa.checkLogin(found.user.id, input.mfa_code);
       const { pair } = await issuePair(db, found.user.id, found.user.tenantId);
-      return { ...pair, user: toUserDto(found.user, found.role) };
+      const mfaSetupRequired = !found.user.mfaEnabled && options.mfaRequiredRoles.includes(found.role.name);
+      return { ...pair, user: toUserDto(found.user, found.role), mfa_setup_required: mfaSetupRequired };
     },
 
     async refresh(refreshToken: string) {

@@ -16,6 +16,7 @@ export const userSchema = z.object({
   role: z.string(),
   online: z.boolean(),
   presence: presenceSchema,
+  mfa_enabled: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
   role_detail: roleSchema.pick({ id: true, name: true, permissions: true }).optional(),

@@ -26,6 +26,7 @@ export function toUserDto(u: UserRow, role: RoleRow, includeRole = false): UserD
     role: role.name,
     online: u.online,
     presence: u.presence,
+    mfa_enabled: u.mfaEnabled,
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
     ...(includeRole ? { role_detail: { id: role.id, name: role.name, permissions: role.permissions } } : {}),

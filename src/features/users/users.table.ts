@@ -39,7 +39,6 @@ export const users = pgTable(
       .notNull()
       .default('offline'),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
-    mfaSecret: varchar('mfa_secret', { length: 255 }),
     mfaEnabled: boolean('mfa_enabled').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
     ...timestamps(),
