@@ -27,6 +27,19 @@ export function assertCanGrant(ctx: RequestContext, permissions: readonly string
   if (missing.length) throw forbidden(`You cannot grant permissions you do not hold: ${missing.join(', ')}`);
 }
 
+/** Granting and removing alike: a change may only touch permissions the caller holds itself. */
+function assertCanChange(ctx: RequestContext, before: readonly string[], after: readonly string[]) {
+  const touched = [...after.filter((p) => !before.includes(p)), ...before.filter((p) => !after.includes(p))];
+  const missing = touched.filter((p) => !ctx.permissions.has(p as Permission));
+  if (missing.length)
+    throw forbidden(`You cannot grant or remove permissions you do not hold: ${missing.join(', ')}`);
+}
+
+/** The built-in roles shape every user of the tenant: only admins change them. */
+function assertMayEdit(ctx: RequestContext, role: Role) {
+  if (role.builtIn && ctx.role !== 'admin') throw forbidden('Only admins change the built-in roles');
+}
+
 const uniqueName = async <T>(work: () => Promise<T>) => {
   try {
     return await work();
@@ -89,13 +102,14 @@ export function createRolesService(db: Db) {
 
     async update(ctx: RequestContext, id: string, input: UpdateRoleInput) {
       const role = await find(ctx, id);
+      assertMayEdit(ctx, role);
       if (role.builtIn && input.name !== undefined && input.name !== role.name) {
         throw new AppError(409, 'CONFLICT', 'Built-in roles cannot be renamed');
       }
       if (role.builtIn && role.name === 'admin' && input.permissions) {
         throw new AppError(409, 'CONFLICT', 'The admin role always holds every permission');
       }
-      if (input.permissions) assertCanGrant(ctx, input.permissions);
+      if (input.permissions) assertCanChange(ctx, role.permissions, input.permissions);
       return uniqueName(() =>
         db.transaction(async (tx) => {
           const [updated] = await tx
@@ -116,6 +130,8 @@ export function createRolesService(db: Db) {
     async remove(ctx: RequestContext, id: string) {
       const role = await find(ctx, id);
       if (role.builtIn) throw new AppError(409, 'CONFLICT', 'Built-in roles cannot be deleted');
+      // Deleting removes every permission the role holds.
+      assertCanGrant(ctx, role.permissions);
       const [inUse] = await db.select({ n: count() }).from(users).where(eq(users.roleId, id));
       if ((inUse?.n ?? 0) > 0) throw conflict('The role is still assigned to users');
       await db.transaction(async (tx) => {

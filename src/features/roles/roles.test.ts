@@ -109,4 +109,63 @@ describe('roles', () => {
         .statusCode,
     ).toBe(409);
   });
+
+  describe('who may change a role', () => {
+    let manager: string;
+    let custom: string;
+    beforeAll(async () => {
+      // A role manager holding only what it needs: it may not hand out or take away anything else.
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/roles',
+        token: admin,
+        payload: { name: 'role-manager', permissions: ['roles:manage', 'contacts:read'] },
+      });
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/roles',
+        token: admin,
+        payload: { name: 'reporting', permissions: ['contacts:read', 'contacts:write'] },
+      });
+      custom = res.json<{ id: string }>().id;
+      manager = (await t.createUser('role-manager')).token;
+    });
+    const change = (url: string, method: 'POST' | 'PATCH' | 'DELETE', payload?: object) =>
+      t.request({ method, url: `/api/v1/roles${url}`, token: manager, ...(payload ? { payload } : {}) });
+
+    it('refuses to grant a permission the caller does not hold, on create and update', async () => {
+      const created = await change('', 'POST', { name: 'escalated', permissions: ['users:write'] });
+      expect(created.statusCode).toBe(403);
+      const updated = await change(`/${custom}`, 'PATCH', {
+        permissions: ['contacts:read', 'contacts:write', 'users:write'],
+      });
+      expect(updated.statusCode).toBe(403);
+      expect((await roles()).map((r) => r.name)).not.toContain('escalated');
+    });
+
+    it('refuses to remove a permission the caller does not hold, or to delete a role holding one', async () => {
+      const removed = await change(`/${custom}`, 'PATCH', { permissions: ['contacts:read'] });
+      expect(removed.statusCode).toBe(403);
+      expect((await change(`/${custom}`, 'DELETE')).statusCode).toBe(403);
+      const role = (await roles()).find((r) => r.id === custom)!;
+      expect(role.permissions.sort()).toEqual(['contacts:read', 'contacts:write']);
+      // Touching only what it holds is fine (the other permissions stay as they were).
+      const renamed = await change(`/${custom}`, 'PATCH', { name: 'reporting-2' });
+      expect(renamed.statusCode).toBe(200);
+    });
+
+    it('lets only admins change a built-in role', async () => {
+      const agent = (await roles()).find((r) => r.name === 'agent')!;
+      // Even within what it holds itself (stripping the agents down to contacts:read).
+      const res = await change(`/${agent.id}`, 'PATCH', { permissions: ['contacts:read'] });
+      expect(res.statusCode).toBe(403);
+      const byAdmin = await t.request({
+        method: 'PATCH',
+        url: `/api/v1/roles/${agent.id}`,
+        token: admin,
+        payload: { permissions: agent.permissions },
+      });
+      expect(byAdmin.statusCode).toBe(200);
+    });
+  });
 });
