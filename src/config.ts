@@ -90,6 +90,7 @@ const envSchema = z.object({
   UPLOAD_MAX_VIDEO_MB: int(50),
   UPLOAD_MAX_AUDIO_MB: int(10),
   UPLOAD_MAX_DOCUMENT_MB: int(10),
+  UPLOAD_MAX_IMAGE_PIXELS: int(40_000_000),
   MEDIA_ORPHAN_TTL_HOURS: int(24),
   // S3 presigned URLs live at most 7 days.
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().positive().max(604_800).default(3600),
@@ -157,7 +158,13 @@ export interface Config {
   };
   /** Jobs of a dead worker are retried once their heartbeat is heartbeatSeconds old (checked every superviseSeconds). */
   queue: { heartbeatSeconds: number; superviseSeconds: number };
-  uploads: { imageBytes: number; videoBytes: number; audioBytes: number; documentBytes: number };
+  uploads: {
+    imageBytes: number;
+    videoBytes: number;
+    audioBytes: number;
+    documentBytes: number;
+    maxImagePixels: number;
+  };
   /** Uploads never attached to a message are deleted after orphanTtlHours; signed file URLs live urlTtlSeconds. */
   media: { orphanTtlHours: number; urlTtlSeconds: number };
   s3:
@@ -365,6 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       videoBytes: e.UPLOAD_MAX_VIDEO_MB * MB,
       audioBytes: e.UPLOAD_MAX_AUDIO_MB * MB,
       documentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB,
+      maxImagePixels: e.UPLOAD_MAX_IMAGE_PIXELS,
     },
     media: { orphanTtlHours: e.MEDIA_ORPHAN_TTL_HOURS, urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS },
     s3: e.S3_BUCKET

@@ -35,6 +35,7 @@ export async function mediaServiceFor(deps: AppDeps) {
     storage: deps.storage,
     signer: createMediaUrlSigner(deps.storage, deps.config.media.urlTtlSeconds),
     tools: await findMediaTools(),
+    maxImagePixels: deps.config.uploads.maxImagePixels,
     onCleanupError: (err) => deps.logger.warn({ err }, 'media cleanup failed'),
   });
 }

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { parseFile } from 'music-metadata';
 import sharp from 'sharp';
-import { unsupportedType } from './media-errors.js';
+import { AppError } from '../../http/errors.js';
+import { tooManyPixels, unsupportedType } from './media-errors.js';
 import type { StagedFile } from './media-staging.js';
 import { extractFrame, probe, type MediaTools } from './media-tools.js';
 
@@ -21,6 +22,13 @@ export interface Described {
 }
 
 export const THUMBNAIL_PX = 320;
+/** UPLOAD_MAX_IMAGE_PIXELS' default: 40 MP, more than any phone camera, far below a decompression bomb. */
+export const DEFAULT_MAX_IMAGE_PIXELS = 40_000_000;
+
+export interface DescribeOptions {
+  /** Images (and video frames) with more pixels are refused before anything decodes them. */
+  maxImagePixels?: number;
+}
 export const PREVIEW_PX = 1280;
 
 const SUFFIXES = ['.thumb.webp', '.preview.webp', '.frame.png'] as const;
@@ -34,8 +42,9 @@ export const discardRenditions = (files: readonly StagedFile[]) =>
  * A WebP that fits a box, EXIF orientation applied (rotate()) and every metadata field (EXIF,
  * GPS, ICC) dropped, which sharp does unless asked to keep them.
  */
-async function render(source: string, out: string, box: number): Promise<Rendition> {
-  const info = await sharp(source)
+async function render(source: string, out: string, box: number, maxPixels: number): Promise<Rendition> {
+  // limitInputPixels: sharp refuses to decode past the limit even if a header lied about the size.
+  const info = await sharp(source, { limitInputPixels: maxPixels })
     .rotate()
     .resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
@@ -44,11 +53,18 @@ async function render(source: string, out: string, box: number): Promise<Renditi
 }
 
 /** Size as displayed (orientation applied) plus a thumbnail and a preview. */
-async function describeImage(staged: StagedFile, source = staged.path): Promise<Described> {
-  const meta = await sharp(source).metadata();
+async function describeImage(
+  staged: StagedFile,
+  maxPixels: number,
+  source = staged.path,
+): Promise<Described> {
+  // metadata() reads the header only: the size is known before a single pixel is decoded.
+  const meta = await sharp(source, { limitInputPixels: false }).metadata();
+  const pixels = meta.width * meta.height * (meta.pages ?? 1);
+  if (pixels > maxPixels) throw tooManyPixels(meta.width, meta.height, maxPixels);
   const [thumbnail, preview] = await Promise.all([
-    render(source, aside(staged, '.thumb.webp'), THUMBNAIL_PX),
-    render(source, aside(staged, '.preview.webp'), PREVIEW_PX),
+    render(source, aside(staged, '.thumb.webp'), THUMBNAIL_PX, maxPixels),
+    render(source, aside(staged, '.preview.webp'), PREVIEW_PX, maxPixels),
   ]);
   return {
     width: meta.autoOrient.width,
@@ -78,8 +94,10 @@ async function describeAudio(staged: StagedFile, tools: MediaTools): Promise<Des
 }
 
 /** ffprobe and ffmpeg improve videos when installed; without them only the duration is read. */
-async function describeVideo(staged: StagedFile, tools: MediaTools): Promise<Described> {
+async function describeVideo(staged: StagedFile, tools: MediaTools, maxPixels: number): Promise<Described> {
   const probed = tools.ffprobe ? await probe(tools.ffprobe, staged.path) : {};
+  if (probed.width && probed.height && probed.width * probed.height > maxPixels)
+    throw tooManyPixels(probed.width, probed.height, maxPixels);
   const described: Described = {
     ...none,
     width: probed.width ?? null,
@@ -89,7 +107,7 @@ async function describeVideo(staged: StagedFile, tools: MediaTools): Promise<Des
   const frame = aside(staged, '.frame.png');
   if (!tools.ffmpeg || !(await extractFrame(tools.ffmpeg, staged.path, frame))) return described;
   try {
-    const stills = await describeImage(staged, frame);
+    const stills = await describeImage(staged, maxPixels, frame);
     return {
       ...described,
       width: described.width ?? stills.width,
@@ -103,18 +121,24 @@ async function describeVideo(staged: StagedFile, tools: MediaTools): Promise<Des
 }
 
 /** Dimensions, duration and renditions of a staged upload; an image that cannot be decoded is refused. */
-export async function describeMedia(staged: StagedFile, tools: MediaTools): Promise<Described> {
+export async function describeMedia(
+  staged: StagedFile,
+  tools: MediaTools,
+  options: DescribeOptions = {},
+): Promise<Described> {
+  const maxPixels = options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
   switch (staged.kind) {
     case 'image':
       try {
-        return await describeImage(staged);
-      } catch {
+        return await describeImage(staged, maxPixels);
+      } catch (err) {
+        if (err instanceof AppError) throw err;
         throw unsupportedType(staged.name, 'it could not be read as an image');
       }
     case 'audio':
       return describeAudio(staged, tools);
     case 'video':
-      return describeVideo(staged, tools);
+      return describeVideo(staged, tools, maxPixels);
     case 'document':
       return none;
   }

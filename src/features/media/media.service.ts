@@ -20,6 +20,8 @@ export interface MediaServiceDeps {
   storage: ObjectStorage;
   signer: MediaUrlSigner;
   tools: MediaTools;
+  /** UPLOAD_MAX_IMAGE_PIXELS: larger images and videos are refused from their header (413). */
+  maxImagePixels: number;
   /** Reports cleanups that failed after the answer was decided (a leftover object is harmless). */
   onCleanupError: (err: unknown) => void;
 }
@@ -82,7 +84,7 @@ export function createMediaService(d: MediaServiceDeps) {
       const rows: NewMediaObject[] = [];
       for (const file of staged) {
         // One at a time: sharp and ffmpeg are heavy, and the machine is shared with the requests.
-        const described = await describeMedia(file, d.tools);
+        const described = await describeMedia(file, d.tools, { maxImagePixels: d.maxImagePixels });
         const id = uuidv7();
         const keys = mediaKeys(origin.tenantId, id);
         await putFile(keys.original, file.path, file.size, file.mimeType);
