@@ -16,6 +16,9 @@ export const EXAMPLE_BODIES: Record<string, (refs: BodyRefs) => unknown> = {
   'POST /api/v1/auth/login': () => ({ username: `nobody_${rand()}`, password: 'not-the-password' }),
   'POST /api/v1/auth/refresh': () => ({ refresh_token: `refresh-${rand()}${rand()}` }),
   'POST /api/v1/auth/logout': () => ({}),
+  // No setup is pending and MFA is off for the sweeping admin: refused on their merits (400/409).
+  'POST /api/v1/auth/mfa/enable': () => ({ code: '123456' }),
+  'POST /api/v1/auth/mfa/disable': () => ({ password: 'admin123', code: '123456' }),
   'POST /api/v1/auth/register': () => ({
     tenant_name: `Sweep ${rand()}`,
     name: 'Sweeper',

@@ -70,6 +70,8 @@ describe('route sweep: hostile bodies', () => {
     const refusedByDesign = new Set([
       'POST /api/v1/auth/login',
       'POST /api/v1/auth/refresh',
+      'POST /api/v1/auth/mfa/enable',
+      'POST /api/v1/auth/mfa/disable',
       'PATCH /api/v1/messages/{id}',
     ]);
     for (const op of writes.filter((o) => EXAMPLE_BODIES[o.key])) {

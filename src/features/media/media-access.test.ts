@@ -25,10 +25,14 @@ describe('media access: tenants, privacy, permissions, deletes', () => {
     t.request({ method: 'DELETE', url: `/api/v1/media/${id}`, token });
 
   /** Attaches a media object to a new message of a conversation assigned to `assignedUserId`. */
-  async function attachToConversation(mediaId: string, assignedUserId: string | null) {
+  async function attachToConversation(
+    mediaId: string,
+    assignedUserId: string | null,
+    sentBy: { senderType: 'user'; senderUserId: string } | null = null,
+  ) {
     const db = t.deps.database.db;
     const conversation = await createConversation(db, tenantId, { assignedUserId });
-    const message = await createMessage(db, conversation);
+    const message = await createMessage(db, conversation, sentBy ?? {});
     await db.transaction(async (tx) =>
       attachMedia(
         tx,
@@ -88,6 +92,28 @@ describe('media access: tenants, privacy, permissions, deletes', () => {
     expect((await del('00000000-0000-7000-8000-000000000000', viewer.token)).statusCode).toBe(403);
     const unauthenticated = await t.request({ method: 'POST', url: '/api/v1/upload/single' });
     expect(unauthenticated.statusCode).toBe(401);
+  });
+
+  it('lets only who may delete its message delete an attached file: the author and supervisors', async () => {
+    const [agent, colleague, supervisor] = await Promise.all([
+      t.createUser('agent'),
+      t.createUser('agent'),
+      t.createUser('supervisor'),
+    ]);
+    const inbound = await uploadOne(t, admin, 'document', pdf());
+    const colleagues = await uploadOne(t, colleague.token, 'document', pdf());
+    const mine = await uploadOne(t, agent.token, 'document', pdf());
+    await attachToConversation(inbound.id, agent.id);
+    await attachToConversation(colleagues.id, agent.id, { senderType: 'user', senderUserId: colleague.id });
+    await attachToConversation(mine.id, agent.id, { senderType: 'user', senderUserId: agent.id });
+    for (const id of [inbound.id, colleagues.id]) {
+      const refused = await del(id, agent.token);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().code).toBe('FORBIDDEN');
+      expect((await get(id, agent.token)).statusCode).toBe(200);
+    }
+    expect((await del(mine.id, agent.token)).statusCode).toBe(204);
+    expect((await del(inbound.id, supervisor.token)).statusCode).toBe(204);
   });
 
   it('deletes the row and every stored object, and the old URLs stop working', async () => {

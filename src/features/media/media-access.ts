@@ -3,8 +3,24 @@ import type { Executor } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
 import { conversationVisibility, seesAllConversations } from '../conversations/conversation-access.js';
 import { conversations } from '../conversations/conversations.table.js';
+import { mayDeleteMessage } from '../messages/message-rights.js';
 import { messageAttachments, messages } from '../messages/messages.table.js';
 import { mediaObjects, type MediaObject } from './media.table.js';
+
+/**
+ * Whether the caller may delete a media object it can see: an unattached upload is its uploader's
+ * (findVisibleMedia shows it to nobody else but moderators); an attached one only by whoever may
+ * delete every message carrying it.
+ */
+export async function mayDeleteMedia(exec: Executor, ctx: RequestContext, media: MediaObject) {
+  if (media.attachedAt === null) return true;
+  const carriers = await exec
+    .select({ senderType: messages.senderType, senderUserId: messages.senderUserId })
+    .from(messageAttachments)
+    .innerJoin(messages, eq(messages.id, messageAttachments.messageId))
+    .where(and(eq(messageAttachments.mediaId, media.id), eq(messageAttachments.tenantId, ctx.tenantId)));
+  return carriers.every((m) => mayDeleteMessage(ctx, m));
+}
 
 /**
  * A media object of the caller's tenant that the caller may see: everything with

@@ -3,10 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { uuidv7 } from '../../db/columns.js';
 import type { RequestContext } from '../../http/context.js';
-import { notFound } from '../../http/errors.js';
+import { forbidden, notFound } from '../../http/errors.js';
 import type { ObjectStorage } from '../../platform/storage.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findVisibleMedia } from './media-access.js';
+import { findVisibleMedia, mayDeleteMedia } from './media-access.js';
 import { describeMedia, discardRenditions, type Rendition } from './media-metadata.js';
 import { discardStaged, type StagedFile } from './media-staging.js';
 import type { MediaTools } from './media-tools.js';
@@ -166,6 +166,8 @@ export function createMediaService(d: MediaServiceDeps) {
     /** Deletes the row, then its objects; messages that carried it keep their text, without the file. */
     async remove(ctx: RequestContext, id: string): Promise<void> {
       const row = await visible(ctx, id);
+      if (!(await mayDeleteMedia(db, ctx, row)))
+        throw forbidden('Only who may delete the message it is attached to can delete this file');
       await db.transaction(async (tx) => {
         await tx
           .delete(mediaObjects)

@@ -5,9 +5,9 @@ import { AppError, badRequest, forbidden, notFound } from '../../http/errors.js'
 import { offsetOf, toPage, type PageQuery } from '../../http/pagination.js';
 import { DomainEventType } from '../../platform/event-types.js';
 import type { DomainEvents } from '../../platform/events.js';
+import { mayDeleteMessage } from './message-rights.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { transactionWithEvents, type Outbox } from '../conversations/after-commit.js';
-import { seesAllConversations } from '../conversations/conversation-access.js';
 import { findVisibleConversation, visibleConversations } from '../conversations/conversation-lookup.js';
 import { uniqueOpenConversation } from '../conversations/conversations.service.js';
 import { conversations, type Conversation } from '../conversations/conversations.table.js';
@@ -272,8 +272,7 @@ export function createMessageService({ db, events, outbound }: MessagesDeps) {
     remove: (ctx: RequestContext, id: string) =>
       transaction(async (tx, outbox) => {
         const message = await findVisibleMessage(tx, ctx, id, { lock: true });
-        const author = message.senderType === 'user' && message.senderUserId === ctx.userId;
-        if (!author && !seesAllConversations(ctx)) throw forbidden('Only the author can delete a message');
+        if (!mayDeleteMessage(ctx, message)) throw forbidden('Only the author can delete a message');
         if (message.deletedAt) return;
         const [row] = await tx
           .update(messages)
