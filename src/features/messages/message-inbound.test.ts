@@ -78,7 +78,9 @@ describe('recording inbound messages', () => {
     const input = { tenantId, conversationId: c.id, body: 'once', whatsappMessageId: 'wamid.twice' };
     await service.recordInbound(input);
     const seen = await events(async () => expect(await service.recordInbound(input)).toBeUndefined());
-    expect(seen).toEqual([]);
+    // The earlier test's reply may still be failing its send meanwhile: only this conversation counts.
+    const mentions = (e: DomainEvent) => JSON.stringify(e.payload).includes(c.id);
+    expect(seen.filter(mentions)).toEqual([]);
     expect(await db().select().from(messages).where(eq(messages.conversationId, c.id))).toHaveLength(1);
     expect((await row(c.id)).unreadCount).toBe(1);
   });
