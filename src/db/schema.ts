@@ -4,6 +4,7 @@ export * from '../features/roles/roles.table.js';
 export * from '../features/users/users.table.js';
 export * from '../features/auth/auth.table.js';
 export * from '../features/auth/mfa.table.js';
+export * from '../features/account/account-tokens.table.js';
 export * from '../features/tags/tags.table.js';
 export * from '../features/contacts/contacts.table.js';
 export * from '../features/integrations/integrations.table.js';

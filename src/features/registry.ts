@@ -1,3 +1,4 @@
+import { accountFeature } from './account/index.js';
 import { auditFeature } from './audit/index.js';
 import { botsFeature } from './bots/index.js';
 import { catalogFeature } from './catalog/index.js';
@@ -23,6 +24,7 @@ import { simulatorFeature } from '../whatsapp/simulator/index.js';
 /** Every feature of the app, in registration order. One line per feature folder. */
 export const FEATURES: Feature[] = [
   authFeature,
+  accountFeature,
   usersFeature,
   rolesFeature,
   integrationsFeature,

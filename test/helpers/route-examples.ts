@@ -19,6 +19,18 @@ export const EXAMPLE_BODIES: Record<string, (refs: BodyRefs) => unknown> = {
   // No setup is pending and MFA is off for the sweeping admin: refused on their merits (400/409).
   'POST /api/v1/auth/mfa/enable': () => ({ code: '123456' }),
   'POST /api/v1/auth/mfa/disable': () => ({ password: 'admin123', code: '123456' }),
+  // An address nobody has: accepted (202) and nothing happens.
+  'POST /api/v1/auth/forgot-password': () => ({ email: `nobody.${rand()}@example.test` }),
+  // Tokens no mail ever carried, and a wrong current password: refused on their merits (400).
+  'POST /api/v1/auth/reset-password': () => ({
+    token: `reset-${rand()}${rand()}${rand()}`,
+    password: 'new pass 123',
+  }),
+  'POST /api/v1/auth/verify-email': () => ({ token: `verify-${rand()}${rand()}${rand()}` }),
+  'POST /api/v1/users/me/password': () => ({
+    current_password: 'not-the-password',
+    new_password: 'new pass 123',
+  }),
   'POST /api/v1/auth/register': () => ({
     tenant_name: `Sweep ${rand()}`,
     name: 'Sweeper',

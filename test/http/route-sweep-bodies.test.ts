@@ -72,6 +72,9 @@ describe('route sweep: hostile bodies', () => {
       'POST /api/v1/auth/refresh',
       'POST /api/v1/auth/mfa/enable',
       'POST /api/v1/auth/mfa/disable',
+      'POST /api/v1/auth/reset-password',
+      'POST /api/v1/auth/verify-email',
+      'POST /api/v1/users/me/password',
       'PATCH /api/v1/messages/{id}',
     ]);
     for (const op of writes.filter((o) => EXAMPLE_BODIES[o.key])) {

@@ -5,6 +5,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, conflict, unauthenticated } from '../../http/errors.js';
 import { randomToken, sha256Hex } from '../../platform/crypto.js';
 import { DomainEventType } from '../../platform/event-types.js';
+import type { MailService } from '../../platform/mail.js';
+import { mailVerificationLink } from '../account/account-links.js';
 import type { DomainEvents } from '../../platform/events.js';
 import { createTenantWithRoles, toTenantDto } from '../tenants/tenants.service.js';
 import { findUserForLogin, findUserWithRole, toUserDto } from '../users/users.service.js';
@@ -30,6 +32,7 @@ export function createAuthService(
   options: AuthServiceOptions,
   events: Pick<DomainEvents, 'publish'>,
   mfa: Pick<MfaService, 'checkLogin'>,
+  mail: Pick<MailService, 'enqueue'>,
 ) {
   /** A new access token and a new refresh token in the given family (a new family at login). */
   async function issuePair(exec: Executor, userId: string, tenantId: string, familyId: string = uuidv7()) {
@@ -167,6 +170,7 @@ export function createAuthService(
               passwordHash,
             })
             .returning();
+          await mailVerificationLink(tx, mail, user!);
           const { pair } = await issuePair(tx, user!.id, tenant.id);
           return { tenant: toTenantDto(tenant), user: toUserDto(user!, roles.admin), ...pair };
         });

@@ -6,7 +6,7 @@ import { createMfaService } from './mfa.service.js';
 
 export const authFeature: Feature = {
   name: 'auth',
-  routes: ({ database, tokens, config, platform, events, secrets }) => {
+  routes: ({ database, tokens, config, platform, events, secrets, mail }) => {
     const mfa = createMfaService(database.db, secrets);
     const auth = createAuthService(
       database.db,
@@ -18,6 +18,7 @@ export const authFeature: Feature = {
       },
       events,
       mfa,
+      mail,
     );
     return async (app) => {
       await app.register(authRoutes(auth, platform.rateLimitStore, config.throttle.loginLimit));

@@ -7,9 +7,9 @@ import { createUsersService } from './users.service.js';
 export const usersFeature: Feature = {
   name: 'users',
   routes:
-    ({ database }) =>
+    ({ database, mail }) =>
     async (app) => {
-      await app.register(usersRoutes(createUsersService(database.db)));
-      await app.register(usersMeRoutes(createUsersMeService(database.db)));
+      await app.register(usersRoutes(createUsersService(database.db, mail)));
+      await app.register(usersMeRoutes(createUsersMeService(database.db, mail)));
     },
 };

@@ -2,16 +2,18 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
 import { badRequest, notFound } from '../../http/errors.js';
+import type { MailService } from '../../platform/mail.js';
+import { mailVerificationLink } from '../account/account-links.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findVisibleMedia } from '../media/media-access.js';
 import type { UpdateMeInput } from './users.schema.js';
-import { findUserWithRole, toUserDto, uniqueIdentity } from './users.service.js';
+import { emailChanges, findUserWithRole, toUserDto, uniqueIdentity } from './users.service.js';
 import { users } from './users.table.js';
 
 const badAvatar = (message: string) => badRequest(message, [{ field: 'avatar_media_id', message }]);
 
 /** Self-service: the caller's own profile, whatever their permissions. */
-export function createUsersMeService(db: Db) {
+export function createUsersMeService(db: Db, mail: Pick<MailService, 'enqueue'>) {
   /** An avatar is an image the caller may see: their own upload, or any the tenant's media they can read. */
   async function assertAvatar(ctx: RequestContext, mediaId: string) {
     const media = await findVisibleMedia(db, ctx, mediaId);
@@ -30,19 +32,21 @@ export function createUsersMeService(db: Db) {
       if (input.avatar_media_id) await assertAvatar(ctx, input.avatar_media_id);
       const current = await findUserWithRole(db, ctx.tenantId, ctx.userId);
       if (!current) throw notFound('User');
+      const emailChanged = emailChanges(current.user.email, input.email);
       return uniqueIdentity(() =>
         db.transaction(async (tx) => {
           const [user] = await tx
             .update(users)
             .set({
               ...(input.name !== undefined ? { name: input.name } : {}),
-              ...(input.email !== undefined ? { email: input.email } : {}),
+              ...(emailChanged ? { email: input.email, emailVerified: false } : {}),
               ...(input.phone_number !== undefined ? { phoneNumber: input.phone_number } : {}),
               ...(input.avatar_media_id !== undefined ? { avatarMediaId: input.avatar_media_id } : {}),
               updatedAt: new Date(),
             })
             .where(and(eq(users.id, ctx.userId), eq(users.tenantId, ctx.tenantId)))
             .returning();
+          if (emailChanged) await mailVerificationLink(tx, mail, user!);
           await recordAudit(tx, ctx, {
             action: 'update',
             entityType: 'user',

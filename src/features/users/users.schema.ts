@@ -17,6 +17,7 @@ export const userSchema = z.object({
   online: z.boolean(),
   presence: presenceSchema,
   mfa_enabled: z.boolean(),
+  email_verified: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
   role_detail: roleSchema.pick({ id: true, name: true, permissions: true }).optional(),

@@ -4,6 +4,8 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { RequestContext } from '../../http/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.js';
 import { likePattern, offsetOf, toPage, type PageQuery } from '../../http/pagination.js';
+import type { MailService } from '../../platform/mail.js';
+import { mailVerificationLink } from '../account/account-links.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { assertCanGrant } from '../roles/roles.service.js';
@@ -27,6 +29,7 @@ export function toUserDto(u: UserRow, role: RoleRow, includeRole = false): UserD
     online: u.online,
     presence: u.presence,
     mfa_enabled: u.mfaEnabled,
+    email_verified: u.emailVerified,
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
     ...(includeRole ? { role_detail: { id: role.id, name: role.name, permissions: role.permissions } } : {}),
@@ -34,6 +37,10 @@ export function toUserDto(u: UserRow, role: RoleRow, includeRole = false): UserD
 }
 
 const active = and(eq(users.disabled, false));
+
+/** A new address (case aside) must be verified again; the same one keeps its state. */
+export const emailChanges = (current: string | null, next: string | null | undefined) =>
+  next !== undefined && next?.toLowerCase() !== current?.toLowerCase();
 
 /** Reads a user with its role, scoped to the tenant; disabled users do not exist for the API. */
 export async function findUserWithRole(exec: Executor, tenantId: string, userId: string) {
@@ -67,7 +74,7 @@ export async function uniqueIdentity<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createUsersService(db: Db) {
+export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
   async function resolveRole(ctx: RequestContext, name: string) {
     const [role] = await db
       .select()
@@ -130,6 +137,7 @@ export function createUsersService(db: Db) {
               passwordHash,
             })
             .returning();
+          await mailVerificationLink(tx, mail, user!);
           await recordAudit(tx, ctx, {
             action: 'create',
             entityType: 'user',
@@ -152,6 +160,7 @@ export function createUsersService(db: Db) {
       // Editing someone who holds more than you would let you take over their account.
       assertCanGrant(ctx, current.role.permissions);
       const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+      const emailChanged = emailChanges(current.user.email, input.email);
       return uniqueIdentity(() =>
         db.transaction(async (tx) => {
           const [user] = await tx
@@ -159,13 +168,14 @@ export function createUsersService(db: Db) {
             .set({
               ...(input.name !== undefined ? { name: input.name } : {}),
               ...(input.username !== undefined ? { username: input.username } : {}),
-              ...(input.email !== undefined ? { email: input.email } : {}),
+              ...(emailChanged ? { email: input.email, emailVerified: false } : {}),
               ...(passwordHash ? { passwordHash } : {}),
               roleId: role.id,
               updatedAt: new Date(),
             })
             .where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId)))
             .returning();
+          if (emailChanged) await mailVerificationLink(tx, mail, user!);
           await recordAudit(tx, ctx, { action: 'update', entityType: 'user', entityId: id, changes: input });
           return toUserDto(user!, role);
         }),

@@ -40,6 +40,8 @@ export const users = pgTable(
       .default('offline'),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     mfaEnabled: boolean('mfa_enabled').notNull().default(false),
+    /** Set by following the link mailed to `email`; cleared whenever the email changes. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
     ...timestamps(),
   },
