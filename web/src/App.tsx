@@ -1,11 +1,12 @@
 import { useSyncExternalStore } from 'react';
 import { AdminPage } from './admin/AdminPage';
 import { session } from './api/session';
+import { LinkPages } from './auth/LinkPages';
 import { LoginPage } from './auth/LoginPage';
 import { InboxPage } from './inbox/InboxPage';
 import { ProfilePage } from './profile/ProfilePage';
 import { RealtimeProvider } from './realtime/RealtimeProvider';
-import { useAdminSection, useProfileRoute } from './router';
+import { useAdminSection, useLinkPage, useProfileRoute } from './router';
 import { useUserTheme } from './settings/theme';
 
 /** The user's theme applies on every page; only rendered once someone is logged in. */
@@ -18,6 +19,8 @@ export function App() {
   const current = useSyncExternalStore(session.subscribe, session.get);
   const adminSection = useAdminSection();
   const profile = useProfileRoute();
+  const link = useLinkPage();
+  if (link) return <LinkPages {...link} />;
   if (!current) return <LoginPage />;
   return (
     <RealtimeProvider userId={current.user.id}>

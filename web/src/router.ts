@@ -23,6 +23,18 @@ export function useAdminSection(): string | null | undefined {
   return match ? (match[1] ?? null) : undefined;
 }
 
+/** The pages a mailed link opens, logged in or not. */
+export type LinkPage = 'reset-password' | 'verify-email';
+
+export function useLinkPage(): { page: LinkPage; token: string } | null {
+  const match = /^\/(reset-password|verify-email)\/?$/.exec(usePath());
+  if (!match) return null;
+  return {
+    page: match[1] as LinkPage,
+    token: new URLSearchParams(window.location.search).get('token') ?? '',
+  };
+}
+
 /** The caller's own profile and preferences. */
 export const useProfileRoute = () => /^\/profile\/?$/.test(usePath());
 

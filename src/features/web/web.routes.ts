@@ -12,7 +12,16 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.m
  * rather than caught with a wildcard, so every other unknown path keeps its own 404 (problem+json
  * for the API, Meta's error shape under /simulator/graph).
  */
-export const PAGE_ROUTES = ['/', '/conversations/*', '/admin', '/admin/*', '/profile'];
+export const PAGE_ROUTES = [
+  '/',
+  '/conversations/*',
+  '/admin',
+  '/admin/*',
+  '/profile',
+  // Where mailed links point (API.md: PUBLIC_URL/reset-password?token=, /verify-email?token=).
+  '/reset-password',
+  '/verify-email',
+];
 
 /** Hashed bundle files never change; index.html must always be revalidated to pick up a new build. */
 function setCacheHeaders(reply: FastifyReply, file: string) {

@@ -138,6 +138,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     throw networkError();
   }
   if (!res.ok) throw await errorOf(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  // 204, and the 202 of the mail-sending routes, have no body.
+  const text = res.status === 204 ? '' : await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }

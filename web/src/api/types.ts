@@ -13,6 +13,8 @@ export interface User {
   role: string;
   online: boolean;
   presence: Presence;
+  mfa_enabled: boolean;
+  email_verified: boolean;
   created_at: string;
   updated_at: string;
   role_detail?: { id: string; name: string; permissions: string[] };

@@ -3,6 +3,7 @@ import { api } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { session } from '../api/session';
 import { ErrorText } from '../ui/ErrorText';
+import { ForgotPassword } from './ForgotPassword';
 
 /** The server asks for a code when the account has two-factor authentication on. */
 const asksForMfa = (err: unknown) =>
@@ -16,6 +17,7 @@ export function LoginPage() {
   const [needsCode, setNeedsCode] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [forgot, setForgot] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -38,6 +40,12 @@ export function LoginPage() {
     }
   }
 
+  if (forgot)
+    return (
+      <main className="login">
+        <ForgotPassword onBack={() => setForgot(false)} />
+      </main>
+    );
   return (
     <main className="login">
       <form className="login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
@@ -87,6 +95,9 @@ export function LoginPage() {
         <ErrorText error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" className="link" onClick={() => setForgot(true)}>
+          Forgot password?
         </button>
       </form>
     </main>

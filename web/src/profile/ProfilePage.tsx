@@ -1,17 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { accountApi } from '../api/account';
 import {
-  meKey,
   mySettingsKey,
   settingsApi,
   type Theme,
   type UserSettings,
   type UserSettingsPatch,
 } from '../api/settings';
-import { session } from '../api/session';
 import type { User } from '../api/types';
 import { navigate } from '../router';
 import { ErrorText } from '../ui/ErrorText';
+import { MfaCard } from './MfaCard';
+import { PasswordCard } from './PasswordCard';
+import { storeMe } from './refreshMe';
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
@@ -51,10 +53,7 @@ function ProfileForm({ me }: { me: User }) {
         phone_number: values.phone_number.trim() || null,
       }),
     onSuccess: (user) => {
-      // The session keeps the permissions (role_detail) that PATCH /users/me does not repeat.
-      const current = session.get()?.user;
-      session.setUser({ ...current, ...user, role_detail: current?.role_detail ?? user.role_detail });
-      qc.setQueryData(meKey, user);
+      storeMe(qc, user);
       setValues({ name: user.name, email: user.email ?? '', phone_number: user.phone_number ?? '' });
     },
   });
@@ -78,6 +77,7 @@ function ProfileForm({ me }: { me: User }) {
       <h2>Profile</h2>
       {field('name', 'Name')}
       {field('email', 'Email', 'email')}
+      {me.email && <EmailState verified={me.email_verified} />}
       {field('phone_number', 'Phone number', 'tel')}
       <p className="hint">Phone numbers are stored in international form, e.g. +34 612 34 56 78.</p>
       <div className="settings-actions">
@@ -88,6 +88,25 @@ function ProfileForm({ me }: { me: User }) {
       </div>
       <ErrorText error={save.error} />
     </form>
+  );
+}
+
+/** Whether the address is proven, and a way to get the link again. */
+function EmailState({ verified }: { verified: boolean }) {
+  const resend = useMutation({ mutationFn: accountApi.resendVerification });
+  if (verified) return <p className="hint">Email verified.</p>;
+  return (
+    <div className="hint">
+      Email not verified yet: follow the link we mailed you.{' '}
+      {resend.isSuccess ? (
+        <span role="status">A new link is on its way.</span>
+      ) : (
+        <button type="button" className="link" disabled={resend.isPending} onClick={() => resend.mutate()}>
+          Send the link again
+        </button>
+      )}
+      <ErrorText error={resend.error} />
+    </div>
   );
 }
 
@@ -175,6 +194,8 @@ export function ProfilePage({ me }: { me: User }) {
         <h1>Your profile</h1>
       </header>
       <ProfileForm me={me} />
+      <PasswordCard />
+      <MfaCard me={me} />
       <PreferencesForm />
     </div>
   );
