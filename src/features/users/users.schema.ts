@@ -44,12 +44,13 @@ export const updateUserBody = z.strictObject({
   name: name.optional(),
   username: usernameSchema.optional(),
   email: z.email().max(254).nullable().optional(),
+  /** API.md (calls): the agent's phone, set by the user or an admin. */
+  phone_number: phoneNumberSchema.nullable().optional(),
   password: passwordSchema.optional(),
   role: z.string().min(1).max(50).optional(),
 });
 /** PATCH /users/me: the caller's own profile; role, username and the rest stay an admin's (400 here). */
-export const updateMeBody = updateUserBody.pick({ name: true, email: true }).extend({
-  phone_number: phoneNumberSchema.nullable().optional(),
+export const updateMeBody = updateUserBody.pick({ name: true, email: true, phone_number: true }).extend({
   avatar_media_id: z.uuid().nullable().optional(),
 });
 export type UpdateMeInput = z.infer<typeof updateMeBody>;

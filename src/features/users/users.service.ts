@@ -168,6 +168,7 @@ export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
             .set({
               ...(input.name !== undefined ? { name: input.name } : {}),
               ...(input.username !== undefined ? { username: input.username } : {}),
+              ...(input.phone_number !== undefined ? { phoneNumber: input.phone_number } : {}),
               ...(emailChanged ? { email: input.email, emailVerified: false } : {}),
               ...(passwordHash ? { passwordHash } : {}),
               roleId: role.id,

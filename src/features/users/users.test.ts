@@ -98,6 +98,26 @@ describe('users', () => {
     await expect(t.login(username, 'password123')).rejects.toThrow(/401/);
   });
 
+  it("lets an admin set a user's phone number (E.164), refusing a malformed one", async () => {
+    const user = (
+      await create({ name: 'Phil', username: 'phil', password: 'password123', role: 'agent' })
+    ).json<{
+      id: string;
+    }>();
+    const patch = (phone_number: string | null) =>
+      t.request({
+        method: 'PATCH',
+        url: `/api/v1/users/${user.id}`,
+        token: admin,
+        payload: { phone_number },
+      });
+    expect((await patch('+34 612 34 56 78')).json()).toMatchObject({ phone_number: '+34612345678' });
+    const bad = await patch('not a phone');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ errors: [{ field: 'phone_number' }] });
+    expect((await patch(null)).json()).toMatchObject({ phone_number: null });
+  });
+
   it('answers 404 for a user id that does not exist and 400 for a malformed id', async () => {
     expect(
       (
