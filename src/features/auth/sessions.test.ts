@@ -100,6 +100,23 @@ describe('sessions end when they should, and their sockets with them', () => {
     expect(await me(t, (await loginPair(t, user.username, 'a-new-password')).access_token)).toBe(200);
   });
 
+  it("a user's own password change ends the other sessions and their sockets, not the caller's", async () => {
+    const user = await userWithSessions();
+    const [mine, other] = user.sockets as [ClientSocket, ClientSocket];
+    const drop = droppedBy(other);
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/users/me/password',
+      token: user.pairs[0]!.access_token,
+      payload: { current_password: PASSWORD, new_password: 'my-new-password' },
+    });
+    expect(res.statusCode).toBe(204);
+    expect((await drop).reason).toBe('io server disconnect');
+    expect(await me(t, user.pairs[1]!.access_token)).toBe(401);
+    expect(await me(t, user.pairs[0]!.access_token)).toBe(200);
+    expect(mine.connected).toBe(true);
+  });
+
   it('ends every session and socket of a deleted user', async () => {
     const user = await userWithSessions();
     const drops = user.sockets.map(droppedBy);
