@@ -8,10 +8,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { findSessionPrincipal } from './features/auth/sessions.js';
 import type { TokenService } from './features/auth/tokens.js';
 import { healthRoutes } from './features/health/health.routes.js';
 import { FEATURES } from './features/registry.js';
-import { findUserWithRole } from './features/users/users.service.js';
 import { guardedPermissions, registerAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
@@ -137,8 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  registerAuth(app, tokens, async (userId, tenantId) => {
-    const row = await findUserWithRole(database.db, tenantId, userId);
+  registerAuth(app, tokens, async (claims) => {
+    const row = await findSessionPrincipal(database.db, claims);
     return row && { role: row.role.name, permissions: row.role.permissions };
   });
   registerRateLimit(app, platform.rateLimitStore, {

@@ -58,7 +58,7 @@ export async function createDeps(
     database: db,
     platform,
     queue,
-    tokens: createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, platform.kv),
+    tokens: createTokenService(config.jwtSecret, config.accessTokenTtlSeconds),
     secrets: createSecretBox(config.encryptionKey),
     events: createDomainEvents((err, event) =>
       logger.error({ err, event: event.type }, 'domain event listener failed'),

@@ -1,5 +1,4 @@
 import { createTokenService } from '../../src/features/auth/tokens.js';
-import { createMemoryKeyValueStore } from '../../src/platform/kv.memory.js';
 import { signBody, toWireBody } from '../../src/whatsapp/simulator/wire.js';
 import { databaseExists, keepAnalyzed, recreateDatabase, REDIS_URL, urlFor, withClient } from './db.js';
 import { json, request, type Answer } from './http.js';
@@ -67,7 +66,7 @@ export async function startBenchApp(
         })
       ).id;
   const seeded = await seed(databaseUrl, size, integrationId);
-  const tokens = createTokenService(server.jwtSecret, 24 * 3600, createMemoryKeyValueStore());
+  const tokens = createTokenService(server.jwtSecret, 24 * 3600);
 
   return {
     ...seeded,
@@ -84,19 +83,26 @@ export async function startBenchApp(
       });
     },
     async agentTokens(count) {
+      // One session per agent, as a login would open, so the tokens pass the session check.
       const rows = await withClient(
         databaseUrl,
         async (c) =>
           (
-            await c.query<{ id: string }>(
-              `select id from users where tenant_id = $1 and username like 'bench-agent-%'
-             order by username limit $2`,
+            await c.query<{ id: string; session_id: string }>(
+              `insert into auth_sessions (id, tenant_id, user_id)
+               select gen_random_uuid(), tenant_id, id from users
+               where tenant_id = $1 and username like 'bench-agent-%'
+               order by username limit $2
+               returning user_id as id, id as session_id`,
               [seeded.tenantId, count],
             )
           ).rows,
       );
       return Promise.all(
-        rows.map(async (r) => ({ userId: r.id, token: (await tokens.issue(r.id, seeded.tenantId)).token })),
+        rows.map(async (r) => ({
+          userId: r.id,
+          token: (await tokens.issue(r.id, seeded.tenantId, r.session_id)).token,
+        })),
       );
     },
     async stop() {

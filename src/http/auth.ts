@@ -22,7 +22,8 @@ export interface Principal {
   permissions: readonly string[];
 }
 
-export type PrincipalLoader = (userId: string, tenantId: string) => Promise<Principal | undefined>;
+/** The user's role as it is now; undefined once the token's session ended or the user is gone. */
+export type PrincipalLoader = (claims: AccessClaims) => Promise<Principal | undefined>;
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -30,8 +31,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Authenticates every /api route that is not marked public. The user and role are read on
- * each request, so a disabled user or a changed role takes effect at once.
+ * Authenticates every /api route that is not marked public. The session, user and role are read
+ * on each request, so a revoked session, a disabled user or a changed role takes effect at once.
  */
 export function registerAuth(app: FastifyInstance, tokens: TokenService, loadPrincipal: PrincipalLoader) {
   app.decorateRequest('ctx', undefined);
@@ -42,7 +43,7 @@ export function registerAuth(app: FastifyInstance, tokens: TokenService, loadPri
     if (!token) throw unauthenticated();
     const claims = await tokens.verify(token);
     if (!claims) throw unauthenticated('Invalid or expired token');
-    const principal = await loadPrincipal(claims.userId, claims.tenantId);
+    const principal = await loadPrincipal(claims);
     if (!principal) throw unauthenticated('Invalid or expired token');
     request.auth = claims;
     request.ctx = {

@@ -20,8 +20,12 @@ export const DomainEventType = {
   ContactCreated: 'contact.created',
   ContactUpdated: 'contact.updated',
   ContactDeleted: 'contact.deleted',
-  /** A session ended (logout): its live sockets are dropped. Payload `{ jti, userId }`. */
-  AuthLogout: 'auth.logout',
+  /**
+   * Sessions ended (logout, refresh re-use, password change, user deleted or disabled): their live
+   * sockets are dropped. Payload `{ user_id, session_ids, except_session_id }`; `session_ids: null` =
+   * every session of the user but `except_session_id` (a password changed by that session).
+   */
+  SessionsRevoked: 'auth.sessions_revoked',
   /** A user's presence changed. Payload `{ user_id, status }`. */
   PresenceUpdated: 'presence.updated',
 } as const;

@@ -1,5 +1,5 @@
 /**
- * Short-lived key/value entries (token denylist, presence, idempotency marks).
+ * Short-lived key/value entries (presence, idempotency marks).
  * In-process by default; Redis when REDIS_URL is set so every instance sees the same keys.
  */
 export interface KeyValueStore {

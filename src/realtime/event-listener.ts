@@ -28,7 +28,18 @@ const conversationPayload = z.object({
   conversation_id: z.string().optional(),
   assigned_user_id: z.string().nullable().optional(),
 });
-const logoutPayload = z.object({ jti: z.string() });
+const revokedPayload = z.object({
+  user_id: z.string(),
+  session_ids: z.array(z.string()).nullable(),
+  except_session_id: z.string().nullable(),
+});
+
+/** What a socket hears before the server drops it for its session or its token (API.md `system:error`). */
+export const SESSION_ENDED = { code: 'UNAUTHENTICATED', message: 'Your session has ended; sign in again' };
+export const TOKEN_EXPIRED = {
+  code: 'UNAUTHENTICATED',
+  message: 'Your access token expired; reconnect with a fresh one',
+};
 
 /**
  * Messages name their conversation by `conversation_id`; conversation events carry the
@@ -59,9 +70,15 @@ export interface ListenerDeps {
  */
 export function listenToDomainEvents({ events, nsp, audience, presence, logger }: ListenerDeps): () => void {
   return events.subscribe('*', (event) => {
-    if (event.type === DomainEventType.AuthLogout) {
-      const parsed = logoutPayload.safeParse(event.payload);
-      if (parsed.success) nsp.in(rooms.session(parsed.data.jti)).disconnectSockets(true);
+    if (event.type === DomainEventType.SessionsRevoked) {
+      const parsed = revokedPayload.safeParse(event.payload);
+      if (!parsed.success) return;
+      const { user_id, session_ids, except_session_id } = parsed.data;
+      // Through the adapter, so the user's sockets on every instance hear it and are dropped.
+      const ended = session_ids ? session_ids.map(rooms.session) : rooms.user(user_id);
+      const kept = except_session_id ? rooms.session(except_session_id) : [];
+      nsp.to(ended).except(kept).emit('system:error', SESSION_ENDED);
+      nsp.in(ended).except(kept).disconnectSockets(true);
       return;
     }
     if (event.type === DomainEventType.PresenceUpdated) {

@@ -6,11 +6,11 @@ import { presenceServiceOf } from '../features/presence/presence.service.js';
 import { handleClientEvents } from './client-events.js';
 import { createClusterAdapter } from './cluster-adapter.js';
 import { createConversationAudience } from './conversation-audience.js';
-import { listenToDomainEvents } from './event-listener.js';
+import { listenToDomainEvents, TOKEN_EXPIRED } from './event-listener.js';
 import { createPresenceTracker } from './presence-tracker.js';
 import { limitClientEvents } from './rate-limit.js';
 import { rooms } from './rooms.js';
-import { authenticateSockets, refusal, type SocketUser } from './socket-auth.js';
+import { authenticateSockets, refusal, type CrmSocket, type SocketUser } from './socket-auth.js';
 import { createTypingTracker } from './typing.js';
 
 /** How long a dropped client's rooms and missed packets are kept for it (API: 2 minutes). */
@@ -52,13 +52,14 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   );
 
   nsp.on('connection', (socket) => {
-    const { userId, tenantId, role, jti } = socket.data;
+    const { userId, tenantId, role, sessionId } = socket.data;
     void socket.join([
       rooms.user(userId),
       rooms.tenant(tenantId),
       rooms.role(tenantId, role),
-      rooms.session(jti),
+      rooms.session(sessionId),
     ]);
+    const expiry = dropAtExpiry(socket);
     limitClientEvents(socket, platform.rateLimitStore, logger);
     socket.use((_packet, next) => {
       presence.active({ userId, tenantId });
@@ -67,6 +68,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
     handleClientEvents(socket, { db, typing, presence, logger });
     presence.connected(socket);
     socket.on('disconnect', () => {
+      clearTimeout(expiry);
       typing.dropSocket(socket.id);
       presence.disconnected(socket);
     });
@@ -85,4 +87,21 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
       await cluster?.close();
     },
   };
+}
+
+/**
+ * A socket lives no longer than its access token: at expiry it is told and dropped, and the client
+ * reconnects with a fresh token (which the connection middleware checks like any other).
+ */
+function dropAtExpiry(socket: CrmSocket): NodeJS.Timeout {
+  const timer = setTimeout(
+    () => {
+      socket.emit('system:error', TOKEN_EXPIRED);
+      // Through the adapter like the emit (which waits for Redis when there is one), so it follows it.
+      socket.nsp.in(socket.id).disconnectSockets(true);
+    },
+    Math.max(socket.data.expiresAt * 1000 - Date.now(), 0),
+  );
+  timer.unref();
+  return timer;
 }

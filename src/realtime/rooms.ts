@@ -7,6 +7,6 @@ export const rooms = {
   tenant: (tenantId: string) => `tenant_${tenantId}`,
   role: (tenantId: string, roleName: string) => `role_${tenantId}_${roleName}`,
   conversation: (conversationId: string) => `conversation_${conversationId}`,
-  /** The sockets opened with one access token, dropped together at logout. */
-  session: (jti: string) => `session_${jti}`,
+  /** The sockets of one login (any of its access tokens), dropped together when it ends. */
+  session: (sessionId: string) => `session_${sessionId}`,
 };

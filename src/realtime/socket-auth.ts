@@ -2,7 +2,7 @@ import type { DefaultEventsMap, ExtendedError, Namespace, Socket } from 'socket.
 import type { Db } from '../db/client.js';
 import type { TokenService } from '../features/auth/tokens.js';
 import type { Permission } from '../features/roles/permissions.js';
-import { findUserWithRole } from '../features/users/users.service.js';
+import { findSessionPrincipal } from '../features/auth/sessions.js';
 import { bearerToken } from '../http/auth.js';
 
 /** Who a socket belongs to; kept in socket.data (and restored with it after a recovered reconnect). */
@@ -10,8 +10,10 @@ export interface SocketUser {
   userId: string;
   tenantId: string;
   role: string;
-  /** The access token's id: logout of that token drops the socket. */
-  jti: string;
+  /** The login the token belongs to: ending that session drops the socket. */
+  sessionId: string;
+  /** When the access token expires (epoch seconds): the socket is dropped then, to come back with a fresh one. */
+  expiresAt: number;
 }
 
 export type CrmNamespace = Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketUser>;
@@ -40,9 +42,9 @@ export function tokenOf(handshake: Socket['handshake']): string | undefined {
   return typeof query === 'string' && query ? query : undefined;
 }
 
-/** The socket's user as it is now: undefined once the user is disabled or deleted. */
+/** The socket's user as it is now: undefined once its session ended or the user is disabled or deleted. */
 export async function currentAccess(db: Db, user: SocketUser): Promise<SocketAccess | undefined> {
-  const row = await findUserWithRole(db, user.tenantId, user.userId);
+  const row = await findSessionPrincipal(db, user);
   if (!row) return undefined;
   return {
     tenantId: user.tenantId,
@@ -52,8 +54,8 @@ export async function currentAccess(db: Db, user: SocketUser): Promise<SocketAcc
 }
 
 /**
- * Connection middleware: the same checks as the HTTP auth hook (signature, expiry, denylist, an
- * active user). It runs again when a client reconnects, recovered sessions included, so a revoked
+ * Connection middleware: the same checks as the HTTP auth hook (signature, expiry, a live session,
+ * an active user). It runs again when a client reconnects, recovered sessions included, so a revoked
  * token cannot come back.
  */
 export function authenticateSockets(db: Db, tokens: TokenService) {
@@ -61,13 +63,14 @@ export function authenticateSockets(db: Db, tokens: TokenService) {
     const authenticate = async () => {
       const token = tokenOf(socket.handshake);
       const claims = token ? await tokens.verify(token) : undefined;
-      const row = claims && (await findUserWithRole(db, claims.tenantId, claims.userId));
+      const row = claims && (await findSessionPrincipal(db, claims));
       if (!claims || !row) return refusal('UNAUTHENTICATED', 'A valid access token is required');
       socket.data = {
         userId: claims.userId,
         tenantId: claims.tenantId,
         role: row.role.name,
-        jti: claims.jti,
+        sessionId: claims.sessionId,
+        expiresAt: claims.expiresAt,
       };
       return undefined;
     };

@@ -85,6 +85,24 @@ describe.skipIf(!chromium)('web inbox: signing in and out (Chromium)', () => {
     await page.context().close();
   });
 
+  it('goes to the login page at once when an admin changes the password, with no click', async () => {
+    const agent = await h.t.createUser('agent');
+    const page = await h.loggedIn(agent.username, USER_PASSWORD);
+    const admin = await h.t.adminToken();
+    const user = () => h.t.request({ method: 'GET', url: `/api/v1/users/${agent.id}`, token: admin });
+    // Online = its socket is connected: the drop of that socket is what must bring the login page.
+    await expect.poll(async () => (await user()).json<{ online: boolean }>().online).toBe(true);
+    const res = await h.t.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${agent.id}`,
+      token: admin,
+      payload: { password: 'a-new-password' },
+    });
+    expect(res.statusCode).toBe(200);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.context().close();
+  });
+
   it('logs out: back to the login page, and the old tokens no longer work', async () => {
     const page = await h.loggedIn(ADMIN.username, ADMIN.password);
     const session = await storedSession(page);
@@ -101,3 +119,30 @@ describe.skipIf(!chromium)('web inbox: signing in and out (Chromium)', () => {
     await page.context().close();
   });
 });
+
+describe.skipIf(!chromium)('web inbox: access tokens that expire while the page is open (Chromium)', () => {
+  const TTL_SECONDS = 6;
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(chromium!, { JWT_ACCESS_TTL: String(TTL_SECONDS) });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('reconnects the socket with a fresh token when the server drops it at expiry', async () => {
+    const page = await h.loggedIn();
+    const first = (await storedSession(page)).access_token;
+    const { exp } = JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()) as { exp: number };
+    const dot = page.locator('.sidebar-header .presence-dot');
+    await expect.poll(() => dot.getAttribute('class')).toBe('presence-dot online');
+    // Past the expiry the server has dropped the socket; the page is back on a new token.
+    await sleep(exp * 1000 + 1_500 - Date.now());
+    await expect.poll(() => dot.getAttribute('class'), { timeout: 3_000 }).toBe('presence-dot online');
+    expect((await storedSession(page)).access_token).not.toBe(first);
+    expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+    await page.context().close();
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(ms, 0)));

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { Conversation } from '../../src/db/schema.js';
+import { openSession } from '../../src/features/auth/sessions.js';
 import { BUILT_IN_ROLES } from '../../src/features/roles/permissions.js';
 import { DomainEventType } from '../../src/platform/event-types.js';
 import { createTestApp, forgetRedisKeys, type TestApp, type TestAppOptions } from './app.js';
@@ -87,7 +88,8 @@ export async function createRealtimeTestApp(
       const tenant = await createTenant(db);
       const roleRow = await createRole(db, tenant.id, { name: role, permissions: BUILT_IN_ROLES[role] });
       const user = await createUser(db, tenant.id, { roleId: roleRow.id });
-      const { token } = await t.deps.tokens.issue(user.id, tenant.id);
+      const sessionId = await openSession(db, tenant.id, user.id);
+      const { token } = await t.deps.tokens.issue(user.id, tenant.id, sessionId);
       return { id: user.id, tenantId: tenant.id, token };
     },
     async close() {

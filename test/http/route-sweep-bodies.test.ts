@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/deps.js';
+import { openSession } from '../../src/features/auth/sessions.js';
 import { fingerprinter, type Fingerprint } from '../helpers/db-fingerprint.js';
 import { hostileBodies, type HostileBody } from '../helpers/hostile-bodies.js';
 import { createListeningApp, type ListeningApp } from '../helpers/listening-app.js';
@@ -35,7 +36,10 @@ describe('route sweep: hostile bodies', () => {
     for (const q of QUEUES) await t.deps.queue.offWork(q.name);
     writes = (await sweptApi(t)).operations.filter((op) => takesBody(op) || op.body);
     const me = (await t.request({ method: 'GET', url: '/api/v1/auth/me', token: admin })).json();
-    freshToken = async () => (await t.deps.tokens.issue(me.id, me.tenant_id)).token;
+    freshToken = async () => {
+      const sessionId = await openSession(t.deps.database.db, me.tenant_id, me.id);
+      return (await t.deps.tokens.issue(me.id, me.tenant_id, sessionId)).token;
+    };
     fingerprint = await fingerprinter(t.deps.database.db);
   });
   afterAll(async () => {
@@ -43,11 +47,12 @@ describe('route sweep: hostile bodies', () => {
   });
 
   const urlOf = (op: Operation) => concreteUrl(op, (p) => rows[paramContext(op.url, p)]!);
-  const send = async (op: Operation, payload: string) =>
+  const tokenFor = (op: Operation) => (SPENDS_TOKEN.has(op.key) ? freshToken() : Promise.resolve(admin));
+  const send = async (op: Operation, payload: string, token?: string) =>
     t.request({
       method: op.method,
       url: urlOf(op),
-      token: SPENDS_TOKEN.has(op.key) ? await freshToken() : admin,
+      token: token ?? (await tokenFor(op)),
       headers: { 'content-type': 'application/json' },
       payload,
     });
@@ -102,7 +107,10 @@ describe('route sweep: hostile bodies', () => {
   /** Sends one broken body; returns the fingerprint after it (the next request's "before"). */
   async function sweep(op: Operation, body: HostileBody, before: Fingerprint): Promise<Fingerprint> {
     const why = label(op, body.what);
-    const res = await send(op, body.payload);
+    const token = await tokenFor(op);
+    // A fresh token is a new session row: the request is judged by what it changes after that.
+    if (token !== admin) before = await fingerprint();
+    const res = await send(op, body.payload, token);
     const after = await fingerprint();
     if (body.outcome === 'not-5xx' && res.statusCode < 400) return after;
     expectProblem(res, body.outcome === 413 ? 413 : 'client', why);

@@ -88,6 +88,28 @@ describe.runIf(redisUrl)('two app instances sharing the database and Redis', () 
     expect(await dropped).toBe('io server disconnect');
   });
 
+  it("drops the user's sockets on both instances when an admin on A changes the user's password", async () => {
+    const agent = await a.createUser('agent');
+    const [onA, onB] = [await a.connect(agent.token), await b.connect(agent.token)];
+    const heard = [record(onA, 'system:error'), record(onB, 'system:error')];
+    const dropped = Promise.all([nextEvent(onA, 'disconnect'), nextEvent(onB, 'disconnect')]);
+    const res = await a.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${agent.id}`,
+      token: await a.adminToken(),
+      payload: { password: 'another-password' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await dropped).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(heard.map((h) => h.map((e) => (e as { code: string }).code))).toEqual([
+      ['UNAUTHENTICATED'],
+      ['UNAUTHENTICATED'],
+    ]);
+    expect((await b.request({ method: 'GET', url: '/api/v1/auth/me', token: agent.token })).statusCode).toBe(
+      401,
+    );
+  });
+
   it('keeps a user online while a socket is left on either instance, offline after the last', async () => {
     const agent = await a.createUser('agent');
     const observer = await b.connect(await b.adminToken());

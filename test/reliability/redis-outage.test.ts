@@ -142,7 +142,7 @@ describe.skipIf(skipped !== undefined)(
       expect(await heardAfterSending(onB, 'after')).toBe(true);
       expect(onA.connected && onB.connected).toBe(true);
 
-      // Shared state is shared again: a logout on A is honoured by B (the token denylist is in Redis).
+      // A logout on A is honoured by B (sessions end in the shared database).
       const session = await fetch(`${a.url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -116,7 +116,11 @@ export function accountRoutes(account: AccountService, store: RateLimitStore) {
       async (req, reply) => {
         if (!req.auth) throw unauthenticated();
         const { current_password, new_password } = req.body;
-        await account.changePassword({ ...ctxOf(req), jti: req.auth.jti }, current_password, new_password);
+        await account.changePassword(
+          { ...ctxOf(req), sessionId: req.auth.sessionId },
+          current_password,
+          new_password,
+        );
         return reply.status(204).send(null);
       },
     );

@@ -6,7 +6,7 @@ import type { MailService } from '../../platform/mail.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { users } from '../users/users.table.js';
 import { mailLink, mailVerificationLink, redeemLink, tokenInvalid } from './account-links.js';
-import { endUserSessions, sessionOfAccessToken, type EndSessionsDeps } from './sessions-end.js';
+import { endUserSessions, type EndSessionsDeps } from './sessions-end.js';
 
 export interface AccountServiceDeps extends EndSessionsDeps {
   db: Db;
@@ -50,7 +50,7 @@ export function createAccountService(d: AccountServiceDeps) {
 
     async resetPassword(token: string, password: string) {
       const passwordHash = await hashPassword(password);
-      const dropAccessTokens = await db.transaction(async (tx) => {
+      const dropSockets = await db.transaction(async (tx) => {
         const row = await redeemLink(tx, token, 'password_reset');
         const user = await activeUser(tx, row.userId);
         if (!user) throw tokenInvalid();
@@ -65,7 +65,7 @@ export function createAccountService(d: AccountServiceDeps) {
           .where(eq(users.id, user.id));
         return endUserSessions(tx, d, { tenantId: user.tenantId, userId: user.id });
       });
-      await dropAccessTokens();
+      dropSockets();
     },
 
     async verifyEmail(token: string) {
@@ -90,7 +90,7 @@ export function createAccountService(d: AccountServiceDeps) {
     },
 
     /** The caller's own password; every other session of theirs ends, this one stays. */
-    async changePassword(ctx: RequestContext & { jti: string }, current: string, next: string) {
+    async changePassword(ctx: RequestContext & { sessionId: string }, current: string, next: string) {
       const user = await activeUser(db, ctx.userId);
       if (!user || user.tenantId !== ctx.tenantId) throw notFound('User');
       if (!(await verifyPassword(user.passwordHash, current)))
@@ -98,12 +98,11 @@ export function createAccountService(d: AccountServiceDeps) {
           { field: 'current_password', message: 'Does not match your password' },
         ]);
       const passwordHash = await hashPassword(next);
-      const dropAccessTokens = await db.transaction(async (tx) => {
+      const dropSockets = await db.transaction(async (tx) => {
         await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-        const keep = await sessionOfAccessToken(tx, user.id, ctx.jti);
-        return endUserSessions(tx, d, { tenantId: user.tenantId, userId: user.id }, keep);
+        return endUserSessions(tx, d, { tenantId: user.tenantId, userId: user.id }, ctx.sessionId);
       });
-      await dropAccessTokens();
+      dropSockets();
     },
   };
 }

@@ -4,8 +4,8 @@ import { createAccountService } from './account.service.js';
 
 export const accountFeature: Feature = {
   name: 'account',
-  routes: ({ database, mail, tokens, events, platform, logger }) => {
-    const account = createAccountService({ db: database.db, mail, tokens, events, logger });
+  routes: ({ database, mail, events, platform, logger }) => {
+    const account = createAccountService({ db: database.db, mail, events, logger });
     return async (app) => {
       await app.register(accountRoutes(account, platform.rateLimitStore));
     };

@@ -1,10 +1,8 @@
-import { and, eq, isNull, lt } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, conflict, unauthenticated } from '../../http/errors.js';
-import { randomToken, sha256Hex } from '../../platform/crypto.js';
-import { DomainEventType } from '../../platform/event-types.js';
+import { randomToken, sha256Hex, type SecretBox } from '../../platform/crypto.js';
 import type { MailService } from '../../platform/mail.js';
 import { mailVerificationLink } from '../account/account-links.js';
 import type { DomainEvents } from '../../platform/events.js';
@@ -15,7 +13,8 @@ import type { LoginInput, RegisterInput } from './auth.schema.js';
 import { refreshTokens } from './auth.table.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { MfaService } from './mfa.service.js';
-import type { TokenService } from './tokens.js';
+import { openSession, revokeSessions, sessionsRevoked, type SessionScope } from './sessions.js';
+import type { AccessClaims, TokenService } from './tokens.js';
 
 export interface AuthServiceOptions {
   refreshTtlSeconds: number;
@@ -26,6 +25,18 @@ export interface AuthServiceOptions {
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
 
+/** API.md: a refresh token submitted again within 10 s of its rotation answers the same new pair. */
+export const REFRESH_GRACE_MS = 10_000;
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+type RefreshRow = typeof refreshTokens.$inferSelect;
+
 export function createAuthService(
   db: Db,
   tokens: TokenService,
@@ -33,41 +44,93 @@ export function createAuthService(
   events: Pick<DomainEvents, 'publish'>,
   mfa: Pick<MfaService, 'checkLogin'>,
   mail: Pick<MailService, 'enqueue'>,
+  secrets: SecretBox,
 ) {
-  /** A new access token and a new refresh token in the given family (a new family at login). */
-  async function issuePair(exec: Executor, userId: string, tenantId: string, familyId: string = uuidv7()) {
-    const access = await tokens.issue(userId, tenantId);
+  /** A new access token and a new refresh token of the session. */
+  async function issuePair(exec: Executor, userId: string, tenantId: string, sessionId: string) {
+    const access = await tokens.issue(userId, tenantId, sessionId);
     const refresh = randomToken(32);
     const [row] = await exec
       .insert(refreshTokens)
       .values({
         tenantId,
         userId,
-        familyId,
+        familyId: sessionId,
         tokenHash: sha256Hex(refresh),
         accessJti: access.jti,
         expiresAt: new Date(Date.now() + options.refreshTtlSeconds * 1000),
       })
       .returning({ id: refreshTokens.id });
-    return {
-      rowId: row!.id,
-      pair: {
-        access_token: access.token,
-        refresh_token: refresh,
-        token_type: 'Bearer' as const,
-        expires_in: access.expiresIn,
-      },
+    const pair: TokenPair = {
+      access_token: access.token,
+      refresh_token: refresh,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
     };
+    return { rowId: row!.id, pair };
   }
 
-  /** Kills every refresh token of a family and every access token they issued. */
-  async function revokeFamily(familyId: string) {
-    const rows = await db
-      .update(refreshTokens)
-      .set({ revokedAt: new Date() })
-      .where(eq(refreshTokens.familyId, familyId))
-      .returning({ accessJti: refreshTokens.accessJti });
-    await Promise.all(rows.flatMap((r) => (r.accessJti ? [tokens.revoke(r.accessJti)] : [])));
+  /** A login: a new session and its first pair. */
+  async function startSession(exec: Executor, userId: string, tenantId: string) {
+    const sessionId = await openSession(exec, tenantId, userId);
+    return (await issuePair(exec, userId, tenantId, sessionId)).pair;
+  }
+
+  async function endSessions(scope: SessionScope, actorUserId?: string) {
+    await db.transaction((tx) => revokeSessions(tx, scope));
+    events.publish(sessionsRevoked(scope, actorUserId));
+  }
+
+  const findRefresh = async (hash: string): Promise<RefreshRow | undefined> =>
+    (await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)))[0];
+
+  /**
+   * The pair a rotated token was turned into, while the grace window lasts and that pair is still
+   * the chain's newest (its refresh token unused): double submits and parallel tabs get it back.
+   */
+  async function replay(row: RefreshRow): Promise<TokenPair | undefined> {
+    if (!row.usedAt || row.revokedAt || !row.gracePair || !row.replacedById) return undefined;
+    if (Date.now() - row.usedAt.getTime() > REFRESH_GRACE_MS) return undefined;
+    const [next] = await db
+      .select({ usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.id, row.replacedById));
+    if (!next || next.usedAt || next.revokedAt) return undefined;
+    return JSON.parse(secrets.decrypt(row.gracePair)) as TokenPair;
+  }
+
+  /** A dead token came back: the same answer within the grace window, else someone holds a copy. */
+  async function reused(row: RefreshRow): Promise<TokenPair> {
+    const pair = await replay(row);
+    if (pair) return pair;
+    // End the whole chain, the thief's and the owner's newer tokens alike.
+    await endSessions({ tenantId: row.tenantId, userId: row.userId, sessionIds: [row.familyId] });
+    throw unauthenticated('Refresh token re-use detected; all sessions of this login were revoked');
+  }
+
+  /** Claims the token and issues its successor; undefined when a concurrent refresh claimed it first. */
+  function rotate(row: RefreshRow): Promise<TokenPair | undefined> {
+    return db.transaction(async (tx) => {
+      const claimed = await tx
+        .update(refreshTokens)
+        .set({ usedAt: new Date() })
+        .where(
+          and(eq(refreshTokens.id, row.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)),
+        )
+        .returning({ id: refreshTokens.id });
+      if (!claimed.length) return undefined;
+      // Using this token ends the grace of the one before it (whose stored pair this was).
+      await tx
+        .update(refreshTokens)
+        .set({ gracePair: null })
+        .where(and(eq(refreshTokens.familyId, row.familyId), isNotNull(refreshTokens.gracePair)));
+      const next = await issuePair(tx, row.userId, row.tenantId, row.familyId);
+      await tx
+        .update(refreshTokens)
+        .set({ replacedById: next.rowId, gracePair: secrets.encrypt(JSON.stringify(next.pair)) })
+        .where(eq(refreshTokens.id, row.id));
+      return next.pair;
+    });
   }
 
   return {
@@ -76,74 +139,38 @@ export function createAuthService(
       const ok = await verifyPassword(found?.user.passwordHash, input.password);
       if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
       await mfa.checkLogin(found.user.id, input.mfa_code);
-      const { pair } = await issuePair(db, found.user.id, found.user.tenantId);
+      const pair = await db.transaction((tx) => startSession(tx, found.user.id, found.user.tenantId));
       const mfaSetupRequired = !found.user.mfaEnabled && options.mfaRequiredRoles.includes(found.role.name);
       return { ...pair, user: toUserDto(found.user, found.role), mfa_setup_required: mfaSetupRequired };
     },
 
-    async refresh(refreshToken: string) {
+    async refresh(refreshToken: string): Promise<TokenPair> {
       const hash = sha256Hex(refreshToken);
-      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash));
+      const row = await findRefresh(hash);
       if (!row) throw unauthenticated('Invalid refresh token');
-      if (row.usedAt || row.revokedAt) {
-        // A rotated token came back: someone holds a copy. End the whole chain.
-        await revokeFamily(row.familyId);
-        throw unauthenticated('Refresh token re-use detected; all sessions of this login were revoked');
-      }
+      if (row.usedAt || row.revokedAt) return reused(row);
       if (row.expiresAt.getTime() <= Date.now()) throw unauthenticated('Refresh token expired');
       const user = await findUserWithRole(db, row.tenantId, row.userId);
       if (!user) throw unauthenticated('Invalid refresh token');
-      return db.transaction(async (tx) => {
-        // Only one of two concurrent refreshes with the same token may win.
-        const claimed = await tx
-          .update(refreshTokens)
-          .set({ usedAt: new Date() })
-          .where(
-            and(eq(refreshTokens.id, row.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)),
-          )
-          .returning({ id: refreshTokens.id });
-        if (!claimed.length) throw unauthenticated('Invalid refresh token');
-        const next = await issuePair(tx, row.userId, row.tenantId, row.familyId);
-        await tx.update(refreshTokens).set({ replacedById: next.rowId }).where(eq(refreshTokens.id, row.id));
-        return next.pair;
-      });
+      const pair = await rotate(row);
+      if (pair) return pair;
+      // A concurrent refresh with the same token won; it has committed, so its pair can be read back.
+      const now = await findRefresh(hash);
+      if (!now || (!now.usedAt && !now.revokedAt)) throw unauthenticated('Invalid refresh token');
+      return reused(now);
     },
 
-    /** The access token dies at once; so do the refresh tokens of its session. */
-    async logout(
-      claims: { jti: string; expiresAt: number; userId: string; tenantId: string },
-      refreshToken?: string,
-    ) {
-      await tokens.revoke(claims.jti, claims.expiresAt);
-      const sessions = await db
-        .select({ familyId: refreshTokens.familyId })
-        .from(refreshTokens)
-        .where(and(eq(refreshTokens.accessJti, claims.jti), eq(refreshTokens.userId, claims.userId)));
+    /** The whole session ends: every access token it issued, its refresh chain and its sockets. */
+    async logout(claims: AccessClaims, refreshToken?: string) {
+      const sessionIds = new Set([claims.sessionId]);
       if (refreshToken) {
-        const [other] = await db
-          .select({ familyId: refreshTokens.familyId })
-          .from(refreshTokens)
-          .where(
-            and(
-              eq(refreshTokens.tokenHash, sha256Hex(refreshToken)),
-              eq(refreshTokens.userId, claims.userId),
-            ),
-          );
-        if (other) sessions.push(other);
+        // A client may name the refresh token it holds, which may belong to another of its logins.
+        const other = await findRefresh(sha256Hex(refreshToken));
+        if (other?.userId === claims.userId && other.tenantId === claims.tenantId)
+          sessionIds.add(other.familyId);
       }
-      for (const familyId of new Set(sessions.map((s) => s.familyId))) {
-        await db
-          .update(refreshTokens)
-          .set({ revokedAt: new Date() })
-          .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
-      }
-      // Live sockets opened with this token are dropped by realtime/.
-      events.publish({
-        type: DomainEventType.AuthLogout,
-        tenantId: claims.tenantId,
-        payload: { jti: claims.jti, userId: claims.userId },
-        actorUserId: claims.userId,
-      });
+      const scope = { tenantId: claims.tenantId, userId: claims.userId, sessionIds: [...sessionIds] };
+      await endSessions(scope, claims.userId);
     },
 
     async me(userId: string, tenantId: string) {
@@ -171,7 +198,7 @@ export function createAuthService(
             })
             .returning();
           await mailVerificationLink(tx, mail, user!);
-          const { pair } = await issuePair(tx, user!.id, tenant.id);
+          const pair = await startSession(tx, user!.id, tenant.id);
           return { tenant: toTenantDto(tenant), user: toUserDto(user!, roles.admin), ...pair };
         });
       } catch (err) {

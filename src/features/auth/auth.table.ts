@@ -1,11 +1,32 @@
-import { index, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, id } from '../../db/columns.js';
 import { tenants } from '../tenants/tenants.table.js';
 import { users } from '../users/users.table.js';
 
 /**
- * Opaque refresh tokens, stored as sha256 hashes. Every rotation keeps the same family_id so
- * the re-use of a rotated token can revoke the whole chain.
+ * One row per login: the `sid` claim of every access token and the family of every refresh token
+ * it leads to. Revocation is a timestamp here, in the database, so a restart (or a Redis flush)
+ * cannot bring a logged-out session back.
+ */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: id(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Opaque refresh tokens, stored as sha256 hashes. Every rotation keeps the same family_id (the
+ * session id) so the re-use of a rotated token can revoke the whole chain.
  */
 export const refreshTokens = pgTable(
   'refresh_tokens',
@@ -24,6 +45,11 @@ export const refreshTokens = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     replacedById: uuid('replaced_by_id'),
+    /**
+     * The pair this token was rotated into, encrypted (ENCRYPTION_KEY): a second submit within the
+     * grace window gets the same pair back. Cleared once the successor is used or the chain ends.
+     */
+    gracePair: text('grace_pair'),
     createdAt: createdAt(),
   },
   (t) => [

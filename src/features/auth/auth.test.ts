@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { REFRESH_GRACE_MS } from './auth.service.js';
 
 describe('auth', () => {
   let t: TestApp;
@@ -140,14 +141,32 @@ describe('auth', () => {
       expect((await refresh(pair.refresh_token)).statusCode).toBe(200);
     });
 
-    it('revokes the whole chain when a rotated token is re-used', async () => {
+    it('revokes the whole chain when a rotated token is re-used after the grace window', async () => {
       const first = (await login(ADMIN, '10.1.0.2')).json();
       const second = (await refresh(first.refresh_token)).json();
-      const reuse = await refresh(first.refresh_token);
-      expect(reuse.statusCode).toBe(401);
-      // The thief's and the owner's newer tokens are dead too.
-      expect((await refresh(second.refresh_token)).statusCode).toBe(401);
-      expect((await me(second.access_token)).statusCode).toBe(401);
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + REFRESH_GRACE_MS + 1_000 });
+      try {
+        const reuse = await refresh(first.refresh_token);
+        expect(reuse.statusCode).toBe(401);
+        // The thief's and the owner's newer tokens are dead too.
+        expect((await refresh(second.refresh_token)).statusCode).toBe(401);
+        expect((await me(second.access_token)).statusCode).toBe(401);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("answers a double submit with the same pair, until that pair's refresh token is used", async () => {
+      const first = (await login(ADMIN, '10.1.0.2')).json();
+      const second = (await refresh(first.refresh_token)).json();
+      const again = await refresh(first.refresh_token);
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toEqual(second);
+      const third = (await refresh(second.refresh_token)).json();
+      // Still within the grace window, but the pair it was rotated into is no longer the newest.
+      expect((await refresh(first.refresh_token)).statusCode).toBe(401);
+      expect((await refresh(third.refresh_token)).statusCode).toBe(401);
+      expect((await me(third.access_token)).statusCode).toBe(401);
     });
 
     it('rejects an unknown refresh token', async () => {

@@ -19,6 +19,7 @@ export const authFeature: Feature = {
       events,
       mfa,
       mail,
+      secrets,
     );
     return async (app) => {
       await app.register(authRoutes(auth, platform.rateLimitStore, config.throttle.loginLimit));

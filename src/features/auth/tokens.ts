@@ -1,6 +1,5 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
-import type { KeyValueStore } from '../../platform/kv.js';
 
 const ISSUER = 'apicechat';
 const AUDIENCE = 'apicechat-api';
@@ -8,28 +7,34 @@ const AUDIENCE = 'apicechat-api';
 export interface AccessClaims {
   userId: string;
   tenantId: string;
+  /** The login this token belongs to (auth_sessions.id): revoking it kills every token it issued. */
+  sessionId: string;
   jti: string;
   expiresAt: number;
 }
 
-/** Short-lived HS256 access tokens with a jti, and the denylist that kills one at logout. */
+/**
+ * Short-lived HS256 access tokens with a jti and a session id (`sid`). Whether the session still
+ * stands is the database's answer (sessions.ts), checked with the user on every request.
+ */
 export interface TokenService {
-  issue(userId: string, tenantId: string): Promise<{ token: string; jti: string; expiresIn: number }>;
-  /** Verifies signature, algorithm, issuer, audience, expiry and the denylist; undefined when invalid. */
+  issue(
+    userId: string,
+    tenantId: string,
+    sessionId: string,
+  ): Promise<{ token: string; jti: string; expiresIn: number }>;
+  /** Verifies signature, algorithm, issuer, audience and expiry; undefined when invalid. */
   verify(token: string): Promise<AccessClaims | undefined>;
-  revoke(jti: string, expiresAt?: number): Promise<void>;
   readonly ttlSeconds: number;
 }
 
-const denyKey = (jti: string) => `jwt:deny:${jti}`;
-
-export function createTokenService(secret: string, ttlSeconds: number, kv: KeyValueStore): TokenService {
+export function createTokenService(secret: string, ttlSeconds: number): TokenService {
   const key = new TextEncoder().encode(secret);
   return {
     ttlSeconds,
-    async issue(userId, tenantId) {
+    async issue(userId, tenantId, sessionId) {
       const jti = uuidv7();
-      const token = await new SignJWT({ tid: tenantId })
+      const token = await new SignJWT({ tid: tenantId, sid: sessionId })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(userId)
         .setJti(jti)
@@ -47,18 +52,14 @@ export function createTokenService(secret: string, ttlSeconds: number, kv: KeyVa
           issuer: ISSUER,
           audience: AUDIENCE,
         });
-        if (!payload.sub || !payload.jti || typeof payload.tid !== 'string' || !payload.exp) return undefined;
-        if (await kv.get(denyKey(payload.jti))) return undefined;
-        return { userId: payload.sub, tenantId: payload.tid, jti: payload.jti, expiresAt: payload.exp };
+        const { sub, jti, tid, sid, exp } = payload;
+        // A token without a session (issued before sessions existed) cannot be revoked: refused.
+        if (!sub || !jti || typeof tid !== 'string' || typeof sid !== 'string' || !exp) return undefined;
+        return { userId: sub, tenantId: tid, sessionId: sid, jti, expiresAt: exp };
       } catch (err) {
         if (err instanceof joseErrors.JOSEError) return undefined;
         throw err;
       }
-    },
-    async revoke(jti, expiresAt) {
-      const remaining = expiresAt ? expiresAt - Math.floor(Date.now() / 1000) : ttlSeconds;
-      // Kept a little past expiry so clock skew between instances cannot revive it.
-      await kv.set(denyKey(jti), '1', Math.max(remaining, 1) + 60);
     },
   };
 }

@@ -7,9 +7,9 @@ import { createUsersService } from './users.service.js';
 export const usersFeature: Feature = {
   name: 'users',
   routes:
-    ({ database, mail }) =>
+    ({ database, mail, events }) =>
     async (app) => {
-      await app.register(usersRoutes(createUsersService(database.db, mail)));
+      await app.register(usersRoutes(createUsersService(database.db, mail, events)));
       await app.register(usersMeRoutes(createUsersMeService(database.db, mail)));
     },
 };

@@ -6,8 +6,10 @@ import { badRequest, conflict, forbidden, notFound } from '../../http/errors.js'
 import { likePattern, offsetOf, toPage, type PageQuery } from '../../http/pagination.js';
 import type { MailService } from '../../platform/mail.js';
 import { mailVerificationLink } from '../account/account-links.js';
+import type { DomainEvents } from '../../platform/events.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
+import { revokeSessions, sessionsRevoked } from '../auth/sessions.js';
 import { assertCanGrant } from '../roles/roles.service.js';
 import { roles } from '../roles/roles.table.js';
 import type { CreateUserInput, UpdateUserInput, UserDto } from './users.schema.js';
@@ -74,7 +76,14 @@ export async function uniqueIdentity<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
+export function createUsersService(
+  db: Db,
+  mail: Pick<MailService, 'enqueue'>,
+  events: Pick<DomainEvents, 'publish'>,
+) {
+  /** API.md: a new password, a deletion or a deactivation ends every session of the user at once. */
+  const everySession = (ctx: RequestContext, userId: string) => ({ tenantId: ctx.tenantId, userId });
+
   async function resolveRole(ctx: RequestContext, name: string) {
     const [role] = await db
       .select()
@@ -161,7 +170,7 @@ export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
       assertCanGrant(ctx, current.role.permissions);
       const passwordHash = input.password ? await hashPassword(input.password) : undefined;
       const emailChanged = emailChanges(current.user.email, input.email);
-      return uniqueIdentity(() =>
+      const updated = await uniqueIdentity(() =>
         db.transaction(async (tx) => {
           const [user] = await tx
             .update(users)
@@ -177,10 +186,13 @@ export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
             .where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId)))
             .returning();
           if (emailChanged) await mailVerificationLink(tx, mail, user!);
+          if (passwordHash) await revokeSessions(tx, everySession(ctx, id));
           await recordAudit(tx, ctx, { action: 'update', entityType: 'user', entityId: id, changes: input });
           return toUserDto(user!, role);
         }),
       );
+      if (passwordHash) events.publish(sessionsRevoked(everySession(ctx, id), ctx.userId));
+      return updated;
     },
 
     async remove(ctx: RequestContext, id: string) {
@@ -207,6 +219,7 @@ export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
               updatedAt: new Date(),
             })
             .where(where);
+          await revokeSessions(tx, everySession(ctx, id));
         }
         await recordAudit(tx, ctx, {
           action: 'delete',
@@ -215,6 +228,8 @@ export function createUsersService(db: Db, mail: Pick<MailService, 'enqueue'>) {
           changes: { username: current.user.username },
         });
       });
+      // A deleted user's sessions went with it (cascade); its sockets are still open.
+      events.publish(sessionsRevoked(everySession(ctx, id), ctx.userId));
     },
   };
 }

@@ -37,7 +37,9 @@ const RETRY_MS = 5_000;
 
 /**
  * The /crm connection. The token is read at every (re)connection; a refused token is rotated
- * once and the connection tried again, and a refused rotation ends the session.
+ * once and the connection tried again, and a refused rotation ends the session. The server drops
+ * a socket when its session ends (logout elsewhere, a new password, a removed user) or its token
+ * expires: a rotation then tells which, and either reconnects or sends the user to the login page.
  */
 export function connectRealtime(): CrmSocket {
   const socket: CrmSocket = io('/crm', {
@@ -46,6 +48,17 @@ export function connectRealtime(): CrmSocket {
   });
   let rotatedFor: string | undefined;
   socket.on('connect', () => (rotatedFor = undefined));
+  socket.on('disconnect', (reason) => {
+    // Any other reason: Socket.IO reconnects by itself.
+    if (reason !== 'io server disconnect') return;
+    const token = session.get()?.access_token;
+    if (!token) return;
+    void refreshSession(token).then((fresh) => {
+      if (fresh) socket.connect();
+      // Not refused, only unreachable: try again later with whatever token the session then holds.
+      else window.setTimeout(() => session.get() && socket.connect(), RETRY_MS);
+    });
+  });
   socket.on('connect_error', (err) => {
     // Transport trouble: Socket.IO retries by itself. A refusal by the server's middleware: we must.
     if (socket.active) return;
