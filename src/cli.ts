@@ -2,6 +2,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, runMigrations, type Database } from './db/client.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { hashPassword } from './features/auth/passwords.js';
 import { contacts, contactTags } from './features/contacts/contacts.table.js';
 import { conversations } from './features/conversations/conversations.table.js';
@@ -126,9 +127,14 @@ async function main() {
   }
 }
 
+/** Errors the user can act on are one line; anything else keeps its stack for a bug report. */
+const reportOf = (err: unknown) => {
+  if (err instanceof DataDirInUseError) return `cannot ${process.argv[2] ?? 'run'}: ${err.message}`;
+  if (err instanceof ConfigError) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+};
+
 main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
+  process.stderr.write(`${reportOf(err)}\n`);
   process.exit(1);
 });

@@ -66,6 +66,14 @@ describe('config', () => {
     expect(c.whatsapp.baseUrl).toBe('http://127.0.0.1:3000/simulator/graph');
   });
 
+  it('caps sockets per user at 20 unless WS_MAX_SOCKETS_PER_USER says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).maxSocketsPerUser).toBe(20);
+    expect(loadConfig({ DATA_DIR: dataDir(), WS_MAX_SOCKETS_PER_USER: '5' }).maxSocketsPerUser).toBe(5);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), WS_MAX_SOCKETS_PER_USER: '0' })).toThrow(
+      /WS_MAX_SOCKETS_PER_USER/,
+    );
+  });
+
   it('generates development secrets once and keeps them across restarts', () => {
     const dir = dataDir();
     const warnings: string[] = [];

@@ -56,6 +56,7 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT: int(5),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
   PRESENCE_AWAY_AFTER_MS: int(5 * 60_000),
+  WS_MAX_SOCKETS_PER_USER: int(20),
   BODY_LIMIT_MB: int(1),
   SEARCH_TS_CONFIG: z
     .string()
@@ -138,6 +139,8 @@ export interface Config {
   throttle: { ttlSeconds: number; limit: number; loginLimit: number };
   /** A user goes offline graceMs after the last socket left (reconnects in between change nothing); away after awayAfterMs idle. */
   presence: { graceMs: number; awayAfterMs: number };
+  /** Open /crm sockets one user may hold (every tab and device together); one more is refused at connect. */
+  maxSocketsPerUser: number;
   bodyLimitBytes: number;
   searchTsConfig: string;
   whatsapp: {
@@ -350,6 +353,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       .filter(Boolean),
     throttle: { ttlSeconds: e.THROTTLE_TTL, limit: e.THROTTLE_LIMIT, loginLimit: e.LOGIN_RATE_LIMIT },
     presence: { graceMs: e.PRESENCE_GRACE_MS, awayAfterMs: e.PRESENCE_AWAY_AFTER_MS },
+    maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
     bodyLimitBytes: e.BODY_LIMIT_MB * MB,
     searchTsConfig: e.SEARCH_TS_CONFIG,
     whatsapp: {

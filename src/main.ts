@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { closeDeps, createDeps } from './deps.js';
 import { bootstrapFirstAdmin } from './features/tenants/bootstrap.js';
 import { createLogger } from './logger.js';
@@ -55,7 +56,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DataDirInUseError) {
     process.stderr.write(`ApiCeChat cannot start: ${err.message}\n`);
   } else {
     process.stderr.write(

@@ -11,6 +11,7 @@ import { createPresenceTracker } from './presence-tracker.js';
 import { limitClientEvents } from './rate-limit.js';
 import { rooms } from './rooms.js';
 import { authenticateSockets, refusal, type CrmSocket, type SocketUser } from './socket-auth.js';
+import { capSocketsPerUser } from './socket-cap.js';
 import { createTypingTracker } from './typing.js';
 
 /** How long a dropped client's rooms and missed packets are kept for it (API: 2 minutes). */
@@ -39,6 +40,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
 
   const nsp = io.of('/crm');
   nsp.use(authenticateSockets(db, tokens));
+  nsp.use(capSocketsPerUser(nsp, config.maxSocketsPerUser, logger));
   const presence = createPresenceTracker(nsp, presenceServiceOf(deps), config.presence, logger);
   const audience = createConversationAudience(nsp, db, logger);
   const typing = createTypingTracker((event, typist, conversationId) =>

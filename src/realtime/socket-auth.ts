@@ -26,7 +26,10 @@ export interface SocketAccess {
   permissions: ReadonlySet<Permission>;
 }
 
-export function refusal(code: 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE', message: string): ExtendedError {
+export function refusal(
+  code: 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE' | 'RATE_LIMITED',
+  message: string,
+): ExtendedError {
   const err: ExtendedError = new Error(code);
   err.data = { code, message };
   return err;

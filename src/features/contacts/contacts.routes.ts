@@ -108,9 +108,11 @@ export function contactsRoutes(contacts: ContactsService) {
         preValidation: canWrite,
         schema: {
           tags,
-          description: 'Deletes the contact with its conversations and their messages.',
+          description:
+            'Deletes a contact without conversations. A contact with conversations is refused with 409 ' +
+            'CONFLICT (its history is kept): delete its conversations first.',
           params: uuidParam,
-          response: { 204: z.null(), ...idErrors },
+          response: { 204: z.null(), 409: problemSchema, ...idErrors },
         },
       },
       async (req, reply) => {

@@ -8,6 +8,7 @@ import { DomainEventType, type DomainEventName } from '../../platform/event-type
 import type { DomainEvents } from '../../platform/events.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { definedOnly } from '../catalog/crud.service.js';
+import { conversations } from '../conversations/conversations.table.js';
 import { tags } from '../tags/tags.table.js';
 import { contactScope } from './contact-access.js';
 import { contactFilter, toContactDto, withTags } from './contacts-query.js';
@@ -68,6 +69,23 @@ export function createContactsService(db: Db, events: DomainEvents) {
       .where(and(where, contactScope(ctx)));
     if (!row) throw notFound('Contact');
     return row;
+  }
+
+  /**
+   * The row lock makes a conversation opened for this contact meanwhile (its foreign key check
+   * waits on it) either visible to the count or refused once the contact is gone.
+   */
+  async function refuseWithHistory(tx: Tx, ctx: RequestContext, id: string) {
+    const mine = and(eq(contacts.id, id), eq(contacts.tenantId, ctx.tenantId));
+    await tx.select({ id: contacts.id }).from(contacts).where(mine).for('update');
+    const [held] = await tx
+      .select({ n: count() })
+      .from(conversations)
+      .where(and(eq(conversations.tenantId, ctx.tenantId), eq(conversations.contactId, id)));
+    if (held && held.n > 0)
+      throw conflict(
+        `The contact has ${held.n} conversation${held.n === 1 ? '' : 's'}; its history is kept, so delete those first`,
+      );
   }
 
   const dto = async (exec: Executor, ctx: RequestContext, row: Contact) =>
@@ -201,10 +219,14 @@ export function createContactsService(db: Db, events: DomainEvents) {
       return contact;
     },
 
-    /** The database cascades to the contact's conversations and their messages. */
+    /**
+     * Refused (409) while the contact has conversations: deleting it would cascade to them and their
+     * messages, and history is never lost by deleting a contact (delete its conversations first).
+     */
     async remove(ctx: RequestContext, id: string) {
       const contact = await db.transaction(async (tx) => {
         const gone = await dto(tx, ctx, await findVisible(tx, ctx, eq(contacts.id, id)));
+        await refuseWithHistory(tx, ctx, id);
         await tx.delete(contacts).where(and(eq(contacts.id, id), eq(contacts.tenantId, ctx.tenantId)));
         await recordAudit(tx, ctx, {
           action: 'delete',

@@ -103,22 +103,33 @@ describe('contacts', () => {
       });
     });
 
-    it('deletes a contact together with its conversations and their messages', async () => {
+    it('refuses with 409 to delete a contact with conversations, keeping it and its history', async () => {
       const c = await newContact();
       const db = t.deps.database.db;
       const tenantId = (await db.query.contacts.findFirst({ where: (x, { eq: e }) => e(x.id, c.id) }))!
         .tenantId;
       const conversation = await createConversation(db, tenantId, { contactId: c.id });
-      await createMessage(db, conversation);
+      const message = await createMessage(db, conversation);
       const res = await t.request({ method: 'DELETE', url: `/api/v1/contacts/${c.id}`, token: admin });
-      expect(res.statusCode).toBe(204);
+      expect(res.statusCode).toBe(409);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json()).toMatchObject({
+        code: 'CONFLICT',
+        detail: expect.stringMatching(/1 conversation\b/),
+      });
       expect(
         (await t.request({ method: 'GET', url: `/api/v1/contacts/${c.id}`, token: admin })).statusCode,
-      ).toBe(404);
-      expect(await db.select().from(conversations).where(eq(conversations.id, conversation.id))).toEqual([]);
-      expect(await db.select().from(messages).where(eq(messages.conversationId, conversation.id))).toEqual(
-        [],
+      ).toBe(200);
+      expect(await db.select().from(conversations).where(eq(conversations.id, conversation.id))).toHaveLength(
+        1,
       );
+      expect(await db.select().from(messages).where(eq(messages.id, message.id))).toHaveLength(1);
+      // Once its conversations are deleted on purpose, the contact goes too.
+      const url = `/api/v1/conversations/${conversation.id}`;
+      expect((await t.request({ method: 'DELETE', url, token: admin })).statusCode).toBe(204);
+      expect(
+        (await t.request({ method: 'DELETE', url: `/api/v1/contacts/${c.id}`, token: admin })).statusCode,
+      ).toBe(204);
     });
 
     it('writes an audit row for each create, update and delete', async () => {

@@ -43,6 +43,17 @@ describe('uploads attached to messages', () => {
     expect(media.json().attached).toBe(true);
   });
 
+  it('gives the attachment the uploaded media’s id, which GET /media/:id answers', async () => {
+    const upload = await uploadOne(t, admin, 'document', { name: 'quote.pdf', data: make.pdf() });
+    const sent = await send({ conversation_id: conversationId, attachment_ids: [upload.id] });
+    expect(sent.json<{ attachments: Attachment[] }>().attachments.map((a) => a.id)).toEqual([upload.id]);
+    const read = await t.request({ method: 'GET', url: `/api/v1/messages/${sent.json().id}`, token: admin });
+    const [attachment] = read.json<{ attachments: Attachment[] }>().attachments;
+    const media = await t.request({ method: 'GET', url: `/api/v1/media/${attachment!.id}`, token: admin });
+    expect(media.statusCode, media.body).toBe(200);
+    expect(media.json()).toMatchObject({ id: upload.id, name: 'quote.pdf', attached: true });
+  });
+
   it('keeps the attachment on the message, without a URL, once its file is deleted', async () => {
     const upload = await uploadOne(t, admin, 'document', { name: 'offer.pdf', data: make.pdf() });
     const sent = await send({ conversation_id: conversationId, attachment_ids: [upload.id] });

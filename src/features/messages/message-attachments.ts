@@ -65,7 +65,9 @@ export async function attachMedia(
     throw unavailable(ids.filter((id) => !got.has(id)));
   }
   await tx.insert(messageAttachments).values(
+    // The attachment takes the media's id: clients track their uploads by it, and GET /media/:id answers it.
     media.map((m) => ({
+      id: m.id,
       tenantId: target.tenantId,
       messageId: target.messageId,
       mediaId: m.id,
@@ -95,7 +97,8 @@ async function urlsOf(a: MessageAttachment, media: StoredKeys | null): Promise<S
 async function toAttachmentDto(a: MessageAttachment, media: StoredKeys | null): Promise<AttachmentDto> {
   const signed = await urlsOf(a, media);
   return {
-    id: a.id,
+    // Rows attached before attachments took their media's id still point at it through media_id.
+    id: a.mediaId ?? a.id,
     kind: a.kind,
     url: signed ? signed.url : a.url,
     mime_type: a.mimeType,

@@ -82,6 +82,23 @@ describe('inbound media, fetched through the simulator’s Graph media endpoints
     ).toBe(stored.sha256Hex);
   });
 
+  it('gives the attachment the stored media’s id, which GET /media/:id answers', async () => {
+    const sent = await t.simulator.customerMessage({
+      phone_number_id: number.phone_number_id,
+      from: CUSTOMER.from,
+      type: 'image',
+    });
+    const [attachment] = (await withAttachment(await messageIdOf(sent.message_id))).attachments;
+    const media = await t.request({ method: 'GET', url: `/api/v1/media/${attachment!.id}`, token: admin });
+    expect(media.statusCode, media.body).toBe(200);
+    expect(media.json()).toMatchObject({
+      id: attachment!.id,
+      kind: 'image',
+      source: 'whatsapp',
+      attached: true,
+    });
+  });
+
   it('keeps the picture’s dimensions and a thumbnail', async () => {
     const sent = await t.simulator.customerMessage({
       phone_number_id: number.phone_number_id,
