@@ -8,6 +8,8 @@ import { DomainEventType, type DomainEventName } from '../../platform/event-type
 import type { DomainEvents } from '../../platform/events.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { definedOnly } from '../catalog/crud.service.js';
+import { selectConversations, toConversationDtos } from '../conversations/conversation-dto.js';
+import { conversations } from '../conversations/conversations.table.js';
 import { tags } from '../tags/tags.table.js';
 import { contactScope } from './contact-access.js';
 import { contactFilter, toContactDto, withTags } from './contacts-query.js';
@@ -201,10 +203,19 @@ export function createContactsService(db: Db, events: DomainEvents) {
       return contact;
     },
 
-    /** The database cascades to the contact's conversations and their messages. */
+    /**
+     * The database cascades to the contact's conversations and their messages; each of those is
+     * announced deleted, so no inbox keeps showing it.
+     */
     async remove(ctx: RequestContext, id: string) {
-      const contact = await db.transaction(async (tx) => {
+      const { contact, cascaded } = await db.transaction(async (tx) => {
         const gone = await dto(tx, ctx, await findVisible(tx, ctx, eq(contacts.id, id)));
+        const cascaded = await toConversationDtos(
+          tx,
+          await selectConversations(tx).where(
+            and(eq(conversations.contactId, id), eq(conversations.tenantId, ctx.tenantId)),
+          ),
+        );
         await tx.delete(contacts).where(and(eq(contacts.id, id), eq(contacts.tenantId, ctx.tenantId)));
         await recordAudit(tx, ctx, {
           action: 'delete',
@@ -212,8 +223,16 @@ export function createContactsService(db: Db, events: DomainEvents) {
           entityId: id,
           changes: { name: gone.name, phone_number: gone.phone_number, external_id: gone.external_id },
         });
-        return gone;
+        return { contact: gone, cascaded };
       });
+      events.publish(
+        ...cascaded.map((payload) => ({
+          type: DomainEventType.ConversationDeleted,
+          tenantId: ctx.tenantId,
+          payload,
+          actorUserId: ctx.userId,
+        })),
+      );
       publish(ctx, DomainEventType.ContactDeleted, contact);
     },
 
