@@ -88,7 +88,8 @@ export function createConversationAudience(nsp: CrmNamespace, db: Db, logger: Lo
         const viewers = await viewersNow(tenantId, ref);
         if (!viewers) return;
         const audience = await roomsOf(tenantId, viewers);
-        removeStaleMembers(ref.id, audience);
+        // The tenant room holds every socket that may be in the conversation's room.
+        if (!viewers.everyone) removeStaleMembers(ref.id, audience);
         const before = options.previousAssignedUserId;
         if (before !== undefined && before !== (viewers.everyone ? null : viewers.assignee)) {
           await announceLoss(tenantId, ref.id, before, audience);
