@@ -11,6 +11,11 @@ export interface DomainEvent<T = unknown> {
   payload: T;
   /** Who caused it, when a user did. */
   actorUserId?: string | undefined;
+  /**
+   * On a conversation event that may change who sees it (an assignment, a reopen): its assigned
+   * user before the change, so realtime can tell who lost it. Never sent to clients.
+   */
+  previousAssignedUserId?: string | null | undefined;
 }
 
 export type DomainEventHandler = (event: DomainEvent) => void | Promise<void>;

@@ -1,7 +1,7 @@
 import { and, arrayContains, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { READ_ALL } from '../features/conversations/conversation-access.js';
 import { conversations } from '../features/conversations/conversations.table.js';
-import type { Permission } from '../features/roles/permissions.js';
 import { roles } from '../features/roles/roles.table.js';
 import { users } from '../features/users/users.table.js';
 
@@ -25,7 +25,7 @@ export async function readAllUserIds(db: Db, tenantId: string): Promise<string[]
         eq(users.tenantId, tenantId),
         eq(users.disabled, false),
         eq(roles.tenantId, tenantId),
-        arrayContains(roles.permissions, ['conversations:read_all' satisfies Permission]),
+        arrayContains(roles.permissions, [READ_ALL]),
       ),
     );
   return rows.map((r) => r.id);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DomainEventType } from '../platform/event-types.js';
 import type { DomainEvent, DomainEvents } from '../platform/events.js';
-import type { ConversationAudience, ConversationRef } from './conversation-audience.js';
+import { DELETED_EVENT, type ConversationAudience, type ConversationRef } from './conversation-audience.js';
 import type { PresenceTracker } from './presence-tracker.js';
 import { rooms } from './rooms.js';
 import type { CrmNamespace } from './socket-auth.js';
@@ -21,6 +21,7 @@ export const SOCKET_EVENT_OF: Readonly<Record<string, string>> = {
   [DomainEventType.ConversationUnreadReset]: 'conversation:unread_reset',
   [DomainEventType.ConversationRead]: 'conversation:read',
   [DomainEventType.ConversationUnread]: 'conversation:unread',
+  [DomainEventType.ConversationDeleted]: DELETED_EVENT,
 };
 
 const conversationPayload = z.object({
@@ -93,6 +94,14 @@ export function listenToDomainEvents({ events, nsp, audience, presence, logger }
       logger.warn({ event: event.type }, 'domain event names no conversation; not sent to sockets');
       return;
     }
-    audience.send(event.tenantId, ref, name, event.payload);
+    if (event.type === DomainEventType.ConversationDeleted) {
+      if (ref.assignedUserId === undefined)
+        logger.warn('conversation.deleted without its assignee; not sent');
+      else audience.deleted(event.tenantId, { id: ref.id, assignedUserId: ref.assignedUserId });
+      return;
+    }
+    audience.send(event.tenantId, ref, name, event.payload, {
+      previousAssignedUserId: event.previousAssignedUserId,
+    });
   });
 }

@@ -49,7 +49,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
       { id: conversationId },
       event,
       { conversation_id: conversationId, user_id: typist.userId },
-      typist.userId,
+      { exceptUserId: typist.userId },
     ),
   );
 

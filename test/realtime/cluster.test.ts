@@ -46,6 +46,32 @@ describe.runIf(redisUrl)('two app instances sharing the database and Redis', () 
     expect(heard).toEqual([res.json()]);
   });
 
+  it('tells an agent on B, and its room there, that a supervisor on A reassigned its conversation away', async () => {
+    const [from, to, supervisor] = [
+      await a.createUser('agent'),
+      await a.createUser('agent'),
+      await a.createUser('supervisor'),
+    ];
+    const fromOnB = await b.connect(from.token);
+    const c = await createConversation(a.deps.database.db, a.tenantId, {
+      assignedUserId: from.id,
+      status: 'active',
+    });
+    expect(await request(fromOnB, 'join:conversation', { conversation_id: c.id })).toEqual({ ok: true });
+    const removed = nextEvent(fromOnB, 'conversation:removed');
+    const res = await a.request({
+      method: 'PATCH',
+      url: `/api/v1/conversations/${c.id}/assign`,
+      token: supervisor.token,
+      payload: { user_id: to.id },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await removed).toEqual({ conversation_id: c.id, timestamp: expect.any(String) });
+    expect(await request(fromOnB, 'typing:start', { conversation_id: c.id })).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it("keeps privacy across instances: an agent on B does not get another agent's conversation", async () => {
     const assignee = await a.createUser('agent');
     const outsider = await a.createUser('agent');

@@ -100,7 +100,7 @@ export function createAssignmentService({ db, events }: ConversationsDeps) {
       },
     });
     const dto = await loadConversationDto(tx, ctx.tenantId, current.id);
-    outbox.push(domainEvent(DomainEventType.ConversationAssigned, ctx, dto));
+    outbox.push(domainEvent(DomainEventType.ConversationAssigned, ctx, dto, current));
     if (change.status !== current.status) {
       outbox.push(domainEvent(DomainEventType.ConversationStatusChanged, ctx, dto));
     }

@@ -68,9 +68,10 @@ export function conversationsRoutes(conversations: ConversationsService, assignm
         schema: {
           tags,
           description:
-            'Opens a conversation in the queue. One open conversation per contact and number (409).',
+            'Opens a conversation in the queue. One open conversation per contact and number (409). A ' +
+            'contact the caller may not read (GET /contacts/:id answers 404) is 404 here too, and nothing is created.',
           body: createConversationBody,
-          response: { 201: conversationSchema, 409: problemSchema, ...authErrors },
+          response: { 201: conversationSchema, 409: problemSchema, ...idErrors },
         },
       },
       async (req, reply) => reply.status(201).send(await conversations.create(ctxOf(req), req.body)),

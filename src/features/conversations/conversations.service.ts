@@ -7,6 +7,7 @@ import { offsetOf, toPage, type PageQuery } from '../../http/pagination.js';
 import { DomainEventType } from '../../platform/event-types.js';
 import type { DomainEvents } from '../../platform/events.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { contactScope } from '../contacts/contact-access.js';
 import { contacts } from '../contacts/contacts.table.js';
 import { whatsappIntegrations } from '../integrations/integrations.table.js';
 import { transactionWithEvents } from './after-commit.js';
@@ -41,12 +42,16 @@ export async function uniqueOpenConversation<T>(work: () => Promise<T>): Promise
   }
 }
 
+/**
+ * The contact must be one the caller may read (404 like GET /contacts/:id: opening a conversation
+ * must not become a way to see a contact the privacy rule hides); the number, one of the tenant's.
+ */
 async function assertReferences(tx: Executor, ctx: RequestContext, input: CreateConversationInput) {
   const [contact] = await tx
     .select({ id: contacts.id })
     .from(contacts)
-    .where(and(eq(contacts.id, input.contact_id), eq(contacts.tenantId, ctx.tenantId)));
-  if (!contact) throw badRequest('Unknown contact', [{ field: 'contact_id', message: 'Unknown contact' }]);
+    .where(and(eq(contacts.id, input.contact_id), contactScope(ctx)));
+  if (!contact) throw notFound('Contact');
   if (!input.integration_id) return;
   const [integration] = await tx
     .select({ id: whatsappIntegrations.id })
@@ -173,7 +178,7 @@ export function createConversationsService({ db, events }: ConversationsDeps) {
             },
           });
           const dto = await loadConversationDto(tx, ctx.tenantId, id);
-          outbox.push(domainEvent(DomainEventType.ConversationUpdated, ctx, dto));
+          outbox.push(domainEvent(DomainEventType.ConversationUpdated, ctx, dto, current));
           if (change) outbox.push(domainEvent(DomainEventType.ConversationStatusChanged, ctx, dto));
           return dto;
         }),

@@ -82,10 +82,20 @@ describe('conversations', () => {
       expect(again.json().code).toBe('CONFLICT');
     });
 
-    it('answers 400 for an unknown contact or integration and for unknown fields', async () => {
+    it('answers 404 for an unknown contact, like reading it, and creates nothing', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        token: admin,
+        payload: { contact_id: '0195f3c2-0000-7000-8000-000000000000' },
+      });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('NOT_FOUND');
+    });
+
+    it('answers 400 for an unknown integration and for unknown fields', async () => {
       const contact = await createContact(db(), tenantId);
       for (const payload of [
-        { contact_id: '0195f3c2-0000-7000-8000-000000000000' },
         { contact_id: contact.id, integration_id: '0195f3c2-0000-7000-8000-000000000000' },
         { contact_id: contact.id, status: 'active' },
       ]) {

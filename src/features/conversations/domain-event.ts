@@ -7,9 +7,16 @@ export interface EventSource {
   userId?: string | null;
 }
 
-export const domainEvent = <T>(type: DomainEventName, source: EventSource, payload: T): DomainEvent<T> => ({
+export const domainEvent = <T>(
+  type: DomainEventName,
+  source: EventSource,
+  payload: T,
+  /** The conversation as it was, when the event may change who sees it. */
+  before?: { assignedUserId: string | null },
+): DomainEvent<T> => ({
   type,
   tenantId: source.tenantId,
   payload,
   actorUserId: source.userId ?? undefined,
+  ...(before ? { previousAssignedUserId: before.assignedUserId } : {}),
 });

@@ -22,6 +22,12 @@ export async function mayDeleteMedia(exec: Executor, ctx: RequestContext, media:
   return carriers.every((m) => mayDeleteMessage(ctx, m));
 }
 
+/** An upload not yet attached is its uploader's (and a moderator's) until a message carries it. */
+export const mayUseUpload = (
+  ctx: Pick<RequestContext, 'userId' | 'permissions'>,
+  media: Pick<MediaObject, 'uploadedByUserId'>,
+) => seesAllConversations(ctx) || media.uploadedByUserId === ctx.userId;
+
 /**
  * A media object of the caller's tenant that the caller may see: everything with
  * conversations:read_all; otherwise their own uploads not yet attached, and files attached to a
@@ -37,7 +43,7 @@ export async function findVisibleMedia(
     .from(mediaObjects)
     .where(and(eq(mediaObjects.id, id), eq(mediaObjects.tenantId, ctx.tenantId)));
   if (!row || seesAllConversations(ctx)) return row;
-  if (row.attachedAt === null) return row.uploadedByUserId === ctx.userId ? row : undefined;
+  if (row.attachedAt === null) return mayUseUpload(ctx, row) ? row : undefined;
   const [seen] = await exec
     .select({ id: messageAttachments.id })
     .from(messageAttachments)

@@ -1,10 +1,15 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { badRequest } from '../../http/errors.js';
+import type { RequestContext } from '../../http/context.js';
+import { mayUseUpload } from '../media/media-access.js';
 import { installedMediaUrlSigner, signMediaUrls, type SignedMediaUrls } from '../media/media-urls.js';
 import { mediaObjects, type MediaObject } from '../media/media.table.js';
 import type { AttachmentDto } from './messages.schema.js';
 import { messageAttachments, type MessageAttachment } from './messages.table.js';
+
+/** A user attaching files to a message; system senders (webhook, bots) attach what they fetched. */
+export type AttachingUser = Pick<RequestContext, 'userId' | 'permissions'>;
 
 const unavailable = (ids: readonly string[]) =>
   badRequest('Unknown or already attached media', [
@@ -14,12 +19,14 @@ const unavailable = (ids: readonly string[]) =>
 /**
  * The one place that turns stored media into message attachments and back.
  * First step: the tenant's not-yet-attached media objects, in the order of `mediaIds`
- * (400 when one is unknown, another tenant's, or already attached).
+ * (400 when one is unknown, another tenant's, already attached, or, when a user attaches, an upload
+ * GET /media/:id would hide from them: someone else's is answered like an unknown id).
  */
 export async function findAttachableMedia(
   exec: Executor,
   tenantId: string,
   mediaIds: readonly string[],
+  attacher?: AttachingUser,
 ): Promise<MediaObject[]> {
   if (mediaIds.length === 0) return [];
   const rows = await exec
@@ -32,7 +39,8 @@ export async function findAttachableMedia(
         isNull(mediaObjects.attachedAt),
       ),
     );
-  const byId = new Map(rows.map((m) => [m.id, m]));
+  const usable = attacher ? rows.filter((m) => mayUseUpload(attacher, m)) : rows;
+  const byId = new Map(usable.map((m) => [m.id, m]));
   const missing = mediaIds.filter((id) => !byId.has(id));
   if (missing.length) throw unavailable(missing);
   return mediaIds.map((id) => byId.get(id)!);

@@ -9,7 +9,7 @@ import { activateOnAct, reopenOnInbound, statusColumns } from '../conversations/
 import type { ConversationDto } from '../conversations/conversations.schema.js';
 import { conversations, type Conversation } from '../conversations/conversations.table.js';
 import { domainEvent } from '../conversations/domain-event.js';
-import { attachMedia, findAttachableMedia } from './message-attachments.js';
+import { attachMedia, findAttachableMedia, type AttachingUser } from './message-attachments.js';
 import { newMessageDto } from './message-dto.js';
 import type { MessageDto } from './messages.schema.js';
 import { messages, type MessageSenderType, type MessageType, type WhatsappStatus } from './messages.table.js';
@@ -39,6 +39,8 @@ export interface MessageInsert {
   createdAt?: Date;
   /** media_objects ids, attached in this order. */
   attachmentIds?: readonly string[];
+  /** The user attaching them, who may only use uploads visible to them. */
+  attachedBy?: AttachingUser;
   /** Required when the message goes to WhatsApp: it is then stored `pending` with its send job. */
   enqueueSend?: SendEnqueuer;
 }
@@ -64,7 +66,7 @@ export async function insertMessage(
   actorUserId: string | null = null,
 ): Promise<InsertedMessage | undefined> {
   const { tenantId } = conversation;
-  const media = await findAttachableMedia(tx, tenantId, input.attachmentIds ?? []);
+  const media = await findAttachableMedia(tx, tenantId, input.attachmentIds ?? [], input.attachedBy);
   const createdAt = input.createdAt ?? new Date();
   const outbound = goesToWhatsapp(conversation, input);
   const [row] = await tx
@@ -130,7 +132,7 @@ export async function insertMessage(
   const source = { tenantId, userId: actorUserId };
   outbox.push(
     domainEvent(DomainEventType.MessageCreated, source, message),
-    domainEvent(DomainEventType.ConversationUpdated, source, conversationDto),
+    domainEvent(DomainEventType.ConversationUpdated, source, conversationDto, conversation),
   );
   if (change) outbox.push(domainEvent(DomainEventType.ConversationStatusChanged, source, conversationDto));
   return { message, conversation: conversationDto };

@@ -179,6 +179,7 @@ export function createMessageService({ db, events, outbound }: MessagesDeps) {
             private: isPrivate,
             replyToId: input.reply_to_id ?? null,
             attachmentIds: input.attachment_ids ?? [],
+            attachedBy: ctx,
             ...(outbound ? { enqueueSend: outbound.message } : {}),
           },
           outbox,

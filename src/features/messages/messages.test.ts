@@ -253,6 +253,23 @@ describe('messages', () => {
     });
   });
 
+  it("refuses an agent another user's upload like an unknown one, and lets the uploader send it", async () => {
+    const c = await conversation();
+    const theirs = await media({ uploadedByUserId: adminId });
+    const hidden = await t.request({ method: 'GET', url: `/api/v1/media/${theirs.id}`, token: agent.token });
+    expect(hidden.statusCode).toBe(404);
+    const res = await send({ conversation_id: c.id, body: 'x', attachment_ids: [theirs.id] }, agent.token);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].field).toBe('attachment_ids');
+    expect(await stored(c.id)).toHaveLength(0);
+    const [row] = await db().select().from(mediaObjects).where(eq(mediaObjects.id, theirs.id));
+    expect(row!.attachedAt).toBeNull();
+    const mine = await media({ uploadedByUserId: agent.id });
+    expect((await send({ conversation_id: c.id, attachment_ids: [mine.id] }, agent.token)).statusCode).toBe(
+      201,
+    );
+  });
+
   describe('editing', () => {
     it('lets the author edit, keeping every previous version', async () => {
       const c = await conversation();
@@ -302,7 +319,7 @@ describe('messages', () => {
   describe('deleting', () => {
     it('soft-deletes: the message stays, blanked, with deleted_at', async () => {
       const c = await conversation();
-      const photo = await media();
+      const photo = await media({ uploadedByUserId: agent.id });
       const sent = (
         await send({ conversation_id: c.id, body: 'oops', attachment_ids: [photo.id] }, agent.token)
       ).json();

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { contacts } from '../../features/contacts/contacts.table.js';
+import { visibleConversations } from '../../features/conversations/conversation-lookup.js';
 import { conversations } from '../../features/conversations/conversations.table.js';
 import { whatsappIntegrations } from '../../features/integrations/integrations.table.js';
 import type { MessageService } from '../../features/messages/messages.service.js';
@@ -51,9 +52,10 @@ export function createSendWrappers({ db, messages }: SendWrappersDeps) {
   }
 
   /**
-   * The conversation with this number: its open one, else its latest. A number without any has
-   * never written to this WhatsApp number, so a free-form message cannot reach it (422) and
-   * nothing is created for it.
+   * The conversation with this number: its open one, else its latest, among those the caller may
+   * see. A number without any has never written to this WhatsApp number, so a free-form message
+   * cannot reach it (422) and nothing is created for it; one whose conversations are hidden from
+   * the caller is answered the same, so `to` does not reveal them.
    */
   async function conversationFor(ctx: RequestContext, input: Addressed): Promise<string> {
     if (input.conversation_id) return input.conversation_id;
@@ -65,7 +67,7 @@ export function createSendWrappers({ db, messages }: SendWrappersDeps) {
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
       .where(
         and(
-          eq(conversations.tenantId, ctx.tenantId),
+          visibleConversations(ctx),
           eq(conversations.integrationId, integrationId),
           or(eq(contacts.phoneNumber, phone), eq(contacts.externalId, phone.slice(1))),
         ),

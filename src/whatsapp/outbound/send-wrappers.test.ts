@@ -2,6 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNumber, registerTenant } from '../../../test/helpers/listening-app.js';
 import { contacts } from '../../features/contacts/contacts.table.js';
+import { messages } from '../../features/messages/messages.table.js';
 import {
   customerConversation,
   lastSendTo,
@@ -60,6 +61,25 @@ describe('send-message and send-media wrappers', () => {
     expect(res.json().code).toBe('WINDOW_CLOSED');
     const [after] = await db.select({ n: count() }).from(contacts).where(eq(contacts.tenantId, w.tenantId));
     expect(after!.n).toBe(before!.n);
+  });
+
+  it("answers an agent's `to` for a customer of another agent's conversation like a number that never wrote", async () => {
+    const owner = await w.t.createUser('agent');
+    const agent = await w.t.createUser('agent');
+    const { conversation, waId } = await customerConversation(
+      w,
+      {},
+      { assignedUserId: owner.id, status: 'active' },
+    );
+    const res = await wrapper('send-message', { to: `+${waId}`, text: 'Peeking' }, agent.token);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('WINDOW_CLOSED');
+    const db = w.t.deps.database.db;
+    const [stored] = await db
+      .select({ n: count() })
+      .from(messages)
+      .where(eq(messages.conversationId, conversation.id));
+    expect(stored!.n).toBe(0);
   });
 
   it('send-media sends an uploaded file with its caption', async () => {

@@ -10,12 +10,16 @@ import { keys } from './cache';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { ListFilters } from './ListFilters';
-import { useLiveUpdates } from './live-updates';
+import { useLiveUpdates, type GoneReason } from './live-updates';
 import { SidebarHeader } from './SidebarHeader';
 import { SimulatorPanel } from './SimulatorPanel';
 
 const TAB_KEY = 'apicechat.tab';
 const NOTICE_MS = 6_000;
+const GONE_NOTICE: Record<GoneReason, string> = {
+  removed: 'That conversation was assigned to someone else, so it left your inbox.',
+  deleted: 'That conversation was deleted.',
+};
 
 function initialFilters(tabs: Tab[]): ConversationFilters {
   const saved = localStorage.getItem(TAB_KEY) as Tab | null;
@@ -44,7 +48,15 @@ export function InboxPage({ me }: { me: User }) {
     (err: unknown) => setNotice(err instanceof Error ? err.message : String(err)),
     [],
   );
-  useLiveUpdates(me, setNotice);
+  const onGone = useCallback(
+    (id: string, reason: GoneReason) => {
+      if (id !== openId) return;
+      openConversation(null);
+      setNotice(GONE_NOTICE[reason]);
+    },
+    [openId],
+  );
+  useLiveUpdates(me, { onSystemError: setNotice, onGone });
 
   useEffect(() => {
     if (!notice) return;

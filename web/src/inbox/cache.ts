@@ -112,3 +112,11 @@ export function dropConversation(qc: QueryClient, id: string) {
     if (data) qc.setQueryData(key, removeFrom(data, id));
   }
 }
+
+/** A conversation gone from the user's view (taken away or deleted): out of the lists and the cache. */
+export function forgetConversation(qc: QueryClient, id: string) {
+  dropConversation(qc, id);
+  for (const queryKey of [keys.conversation(id), keys.messages(id), keys.events(id)]) {
+    qc.removeQueries({ queryKey, exact: true });
+  }
+}

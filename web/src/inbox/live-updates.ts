@@ -1,12 +1,25 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { Conversation, Message, User } from '../api/types';
 import { useSocketEvent } from '../realtime/RealtimeProvider';
+import type { ConversationGone } from '../realtime/socket';
 import { typingStore } from '../realtime/typing';
-import { keys, putConversation, putMessage } from './cache';
+import { forgetConversation, keys, putConversation, putMessage } from './cache';
+
+export type GoneReason = 'removed' | 'deleted';
+
+export interface LiveUpdateHandlers {
+  onSystemError: (message: string) => void;
+  /** A conversation left the user's view; it is already out of every list. */
+  onGone: (conversationId: string, reason: GoneReason) => void;
+}
 
 /** Server events -> the query cache: lists, threads and presence stay live without refetching. */
-export function useLiveUpdates(me: User, onSystemError: (message: string) => void) {
+export function useLiveUpdates(me: User, { onSystemError, onGone }: LiveUpdateHandlers) {
   const qc = useQueryClient();
+  const gone = (reason: GoneReason) => (e: ConversationGone) => {
+    onGone(e.conversation_id, reason);
+    forgetConversation(qc, e.conversation_id);
+  };
   const conversation = (c: Conversation) => putConversation(qc, c, me);
   const message = (m: Message) => putMessage(qc, m);
 
@@ -17,6 +30,8 @@ export function useLiveUpdates(me: User, onSystemError: (message: string) => voi
   useSocketEvent('conversation:unread_reset', conversation);
   useSocketEvent('conversation:read', conversation);
   useSocketEvent('conversation:unread', conversation);
+  useSocketEvent('conversation:removed', gone('removed'));
+  useSocketEvent('conversation:deleted', gone('deleted'));
   useSocketEvent('message:new', (m) => {
     putMessage(qc, m, true);
     // A message ends its sender's typing indicator.

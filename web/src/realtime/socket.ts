@@ -3,6 +3,11 @@ import { refreshSession } from '../api/http';
 import { session } from '../api/session';
 import type { Conversation, Message, Presence } from '../api/types';
 
+export interface ConversationGone {
+  conversation_id: string;
+  timestamp: string;
+}
+
 /** Server -> client events of API.md's "Real time" section. */
 export interface ServerEvents {
   'message:new': (m: Message) => void;
@@ -16,6 +21,9 @@ export interface ServerEvents {
   'conversation:unread_reset': (c: Conversation) => void;
   'conversation:read': (c: Conversation) => void;
   'conversation:unread': (c: Conversation) => void;
+  /** The conversation left this user's view (assigned or transferred to someone else). */
+  'conversation:removed': (e: ConversationGone) => void;
+  'conversation:deleted': (e: ConversationGone) => void;
   'typing:start': (e: { conversation_id: string; user_id: string }) => void;
   'typing:stop': (e: { conversation_id: string; user_id: string }) => void;
   'presence:update': (e: { user_id: string; status: Presence }) => void;
