@@ -7,38 +7,10 @@ import {
   type ListeningApp,
   type TestNumber,
 } from '../../test/helpers/listening-app.js';
-import { readFixture, signBody, toWireBody } from '../../test/helpers/whatsapp-fixtures.js';
+import { signBody, textBatchBody } from '../../test/helpers/whatsapp-fixtures.js';
 
 const CAP = 2000;
 const WEBHOOK = '/api/v1/meta-whatsapp/webhook';
-
-type Change = { value: { metadata: { phone_number_id: string }; messages: Record<string, unknown>[] } };
-type Body = { entry: { id: string; changes: Change[] }[] };
-
-/** Meta's text fixture, carrying `count` messages of its sender (and `statuses` status updates) at once. */
-function batchBody(n: TestNumber, prefix: string, count: number, statuses = 0): string {
-  const body = readFixture('inbound/text.json') as Body;
-  const entry = body.entry[0]!;
-  entry.id = n.business_account_id;
-  const value = entry.changes[0]!.value as Change['value'] & { statuses?: unknown[] };
-  value.metadata.phone_number_id = n.phone_number_id;
-  const [template] = value.messages;
-  value.messages = Array.from({ length: count }, (_, i) => ({
-    ...template,
-    id: `${prefix}${i}`,
-    timestamp: String(1749416383 + i),
-    text: { body: `message ${i} of the batch` },
-  }));
-  if (statuses) {
-    value.statuses = Array.from({ length: statuses }, (_, i) => ({
-      id: `wamid.unknown.${prefix}${i}`,
-      status: 'delivered',
-      timestamp: '1749416383',
-      recipient_id: '16505551234',
-    }));
-  }
-  return toWireBody(body);
-}
 
 describe('a webhook carrying a large batch', () => {
   let t: ListeningApp;
@@ -72,7 +44,7 @@ describe('a webhook carrying a large batch', () => {
   it('keeps /health answering under a second while 2,000 messages are stored, each exactly once and in order', async () => {
     const prefix = `wamid.batch.${Date.now()}.`;
     const probe = probeHealth(t.url);
-    const res = await post(batchBody(number, prefix, CAP));
+    const res = await post(textBatchBody(number, prefix, CAP));
     expect(res.status).toBe(200);
     let stored: { wamid: string }[] = [];
     await vi.waitFor(
@@ -97,7 +69,7 @@ describe('a webhook carrying a large batch', () => {
     const prefix = `wamid.over.${Date.now()}.`;
     const before = await rows<{ n: number }>(sql`select count(*)::int as n from webhook_events`);
     // Statuses count as updates like messages do: 1,500 + 501 is one over the cap.
-    const res = await post(batchBody(number, prefix, 1500, CAP - 1500 + 1));
+    const res = await post(textBatchBody(number, prefix, 1500, CAP - 1500 + 1));
 
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
