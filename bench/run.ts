@@ -12,6 +12,7 @@ import { benchIngest } from './ingest.js';
 import { outboundAtPace, outboundRows } from './outbound.js';
 import { readRows, readUnderLoad } from './read.js';
 import { soak, soakRows } from './soak.js';
+import { webhookBatch, webhookBatchRows, type BatchResult } from './webhook-batch.js';
 
 /**
  * `npm run bench`: every benchmark of issue 8 against the services mode (PostgreSQL + Redis on
@@ -26,7 +27,7 @@ const { values: args } = parseArgs({
   },
 });
 const quick = args.quick;
-const only = new Set(args.only?.split(',') ?? ['ingest', 'read', 'fanout', 'outbound', 'soak']);
+const only = new Set(args.only?.split(',') ?? ['ingest', 'read', 'fanout', 'outbound', 'soak', 'batch']);
 const SMALL = { conversations: 1_000, messagesPerConversation: 10, agents: 50 };
 const LARGE = quick
   ? { conversations: 2_000, messagesPerConversation: 10, agents: 200 }
@@ -137,6 +138,19 @@ async function main() {
     }
   }
 
+  if (only.has('batch')) {
+    // Issue 13: one large webhook must not stall the process, in either mode.
+    const results: BatchResult[] = [];
+    for (const mode of ['embedded', 'services'] as const) {
+      console.log(`webhook batch: ${mode}`);
+      const r = await webhookBatch(mode, quick ? 200 : 2000);
+      console.log('  ', JSON.stringify(r));
+      results.push(r);
+    }
+    rows.push(...webhookBatchRows(results));
+    details.batch = results;
+  }
+
   const machine: Record<string, unknown> & { date: string; commit: string } = {
     date: new Date().toISOString(),
     cpus: cpus().length,
@@ -180,7 +194,7 @@ async function main() {
   writeFileSync(path.join(root, 'bench', 'RESULTS.md'), renderResults(merged));
 }
 
-const BENCHES = ['ingest', 'read', 'fanout', 'outbound', 'soak'];
+const BENCHES = ['ingest', 'read', 'fanout', 'outbound', 'soak', 'batch'];
 /** Which benchmark wrote a row, from its section's name. */
 const SECTION_PREFIXES: [string, string][] = [
   ['webhook ingest', 'ingest'],
@@ -188,6 +202,7 @@ const SECTION_PREFIXES: [string, string][] = [
   ['fan-out', 'fanout'],
   ['outbound', 'outbound'],
   ['soak', 'soak'],
+  ['webhook batch', 'batch'],
 ];
 const benchOf = (r: ResultRow) => SECTION_PREFIXES.find(([prefix]) => r.section.startsWith(prefix))?.[1];
 

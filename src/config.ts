@@ -83,6 +83,8 @@ const envSchema = z.object({
   WHATSAPP_SEND_CONFIRM_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   // Processed and unmatched webhook events are purged after this many days (failed ones stay until replayed or discarded).
   WEBHOOK_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Messages + statuses one webhook POST may carry (Meta batches up to 1,000); more -> 413, nothing stored.
+  WEBHOOK_MAX_UPDATES: z.coerce.number().int().min(1).max(100_000).default(2000),
   // A running job whose worker stops touching it this long (a killed process) is retried (pg-boss >= 10).
   QUEUE_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
   // How often expired jobs and jobs of dead workers are looked for, across all instances.
@@ -158,6 +160,8 @@ export interface Config {
     sendConfirmGraceMs: number;
     /** Processed and unmatched webhook events older than this are purged; failed ones are kept. */
     webhookEventRetentionDays: number;
+    /** Updates (messages + statuses) one webhook POST may carry; a larger one is refused with 413. */
+    webhookMaxUpdates: number;
   };
   /** Jobs of a dead worker are retried once their heartbeat is heartbeatSeconds old (checked every superviseSeconds). */
   queue: { heartbeatSeconds: number; superviseSeconds: number };
@@ -369,6 +373,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, options: Loa
       httpTimeoutMs: e.WHATSAPP_HTTP_TIMEOUT_MS,
       sendConfirmGraceMs: e.WHATSAPP_SEND_CONFIRM_GRACE_MS,
       webhookEventRetentionDays: e.WEBHOOK_EVENT_RETENTION_DAYS,
+      webhookMaxUpdates: e.WEBHOOK_MAX_UPDATES,
     },
     queue: { heartbeatSeconds: e.QUEUE_HEARTBEAT_SECONDS, superviseSeconds: e.QUEUE_SUPERVISE_SECONDS },
     uploads: {

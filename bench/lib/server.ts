@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../test/helpers/server-process.js';
+import { freePort } from '../../test/helpers/free-port.js';
 import { sleep } from './stats.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');

@@ -18,6 +18,7 @@ export const whatsappFeature: Feature = {
           queue,
           secrets,
           fallbackAppSecret: config.whatsapp.appSecret,
+          maxUpdates: config.whatsapp.webhookMaxUpdates,
           warn: (o, m) => logger.warn(o, m),
         }),
         fallbackVerifyToken: config.whatsapp.verifyToken,

@@ -12,6 +12,7 @@ import type { SecretBox } from '../platform/crypto.js';
 import type { Queue } from '../platform/queue.js';
 import { WhatsappQueue } from './queues.js';
 import { verifySignature } from './signature.js';
+import { countUpdates } from './webhook-parser.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -65,6 +66,8 @@ export interface WebhookIntakeOptions {
   secrets: SecretBox;
   /** WHATSAPP_APP_SECRET: used for integrations without their own, and for unmatched events. */
   fallbackAppSecret: string | undefined;
+  /** WEBHOOK_MAX_UPDATES: messages + statuses one POST may carry. */
+  maxUpdates: number;
   warn: (obj: object, msg: string) => void;
 }
 
@@ -102,6 +105,15 @@ export function createWebhookIntake(o: WebhookIntakeOptions) {
         throw badRequest(`The webhook body must not be nested deeper than ${MAX_INPUT_DEPTH} levels`, [
           { field: tooDeep.field || '(root)', message: tooDeep.message },
         ]);
+      }
+      // Meta batches far fewer; a larger body would only tie up a worker for minutes.
+      const updates = countUpdates(payload);
+      if (updates > o.maxUpdates) {
+        throw new AppError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The webhook carries ${updates} updates; at most ${o.maxUpdates} are accepted in one POST`,
+        );
       }
       const changes = routeChanges(payload);
       const integrations = await integrationsFor(changes);

@@ -317,6 +317,21 @@ export function parseWebhook(body: unknown): WebhookItem[] {
     );
 }
 
+/**
+ * How many updates a body carries without parsing them: its messages and statuses, and one for
+ * each change of another kind. The intake refuses a body above its cap before storing anything.
+ */
+export function countUpdates(body: unknown): number {
+  let count = 0;
+  for (const entry of arr(obj(body).entry)) {
+    for (const change of arr(obj(entry).changes)) {
+      const value = obj(obj(change).value);
+      count += Math.max(1, arr(value.messages).length + arr(value.statuses).length);
+    }
+  }
+  return count;
+}
+
 /** phone_number_ids a body is about, to route it to integrations before parsing it in full. */
 export function phoneNumberIdsOf(body: unknown): string[] {
   const ids = new Set<string>();

@@ -14,7 +14,7 @@ import type { WebhookIntake } from './webhook-intake.js';
 
 const tags = ['whatsapp'];
 const PATH = '/meta-whatsapp/webhook';
-/** Meta batches up to 1,000 updates in one POST. */
+/** Meta batches up to 1,000 updates in one POST; WEBHOOK_MAX_UPDATES caps their number. */
 const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 /** Wrong hub.verify_token guesses per IP and minute before the handshake answers 429 (API.md). */
 const VERIFY_GUESSES_PER_MINUTE = 10;
@@ -99,6 +99,7 @@ export function webhookRoutes({ db, intake, fallbackVerifyToken, rateLimitStore 
             200: z.object({ status: z.literal('ok'), stored: z.number().int() }),
             400: problemSchema,
             403: problemSchema,
+            413: problemSchema,
           },
         },
       },

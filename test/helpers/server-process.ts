@@ -1,11 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { createTestDatabase } from './db.js';
+import { freePort } from './free-port.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** A cold start (tsx, PGlite, migrations) takes seconds, more on a busy machine. */
@@ -31,15 +31,7 @@ afterAll(stopStartedServers);
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /** A port nobody listens on right now (the OS picks it, we release it at once). */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+export { freePort };
 
 /** The real server, `node --import tsx src/main.ts`, with only the environment given (and PATH). */
 export function spawnServer(env: Record<string, string>): ChildProcessWithoutNullStreams {

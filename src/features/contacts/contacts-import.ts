@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
 import { badRequest } from '../../http/errors.js';
 import { DomainEventType } from '../../platform/event-types.js';
+import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { DomainEvents } from '../../platform/events.js';
 import { planBatch, type ImportRow } from './contacts-import-plan.js';
 import { readHeader, readRow, startLine, type Column, type ImportFailure } from './contacts-import-rows.js';
@@ -19,7 +20,11 @@ export interface ImportResult {
 }
 
 export const IMPORT_MAX_ROWS = 100_000;
-const BATCH = 1000;
+/**
+ * Rows per batch. A batch's statements run without a pause (on PGlite, inside the process), so
+ * its size bounds how long other requests wait for the import: tens of ms per batch here.
+ */
+const BATCH = 100;
 
 export interface ImportOptions {
   maxRows?: number;
@@ -30,6 +35,8 @@ export interface ImportOptions {
  * batches: each batch is planned with one lookup, written in one transaction and announced after
  * it commits. Bad lines are reported, never fatal; a batch that hits a constraint (a concurrent
  * write, a whatsapp_user_id already taken) is retried contact by contact to isolate the culprits.
+ * Between the steps of a batch the event loop runs, so a 100k-row import never holds up the
+ * requests of other users (the parser's buffered records alone would never let it).
  */
 export async function importContacts(
   db: Db,
@@ -43,7 +50,9 @@ export async function importContacts(
   async function flush(rows: ImportRow[]) {
     if (!rows.length) return;
     const plans = await planBatch(db, ctx, rows, result.failed);
+    await yieldToEventLoop();
     let written = await tryWrite(plans);
+    await yieldToEventLoop();
     if (!written) {
       written = [];
       for (const plan of plans) {

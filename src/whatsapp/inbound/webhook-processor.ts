@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { transactionWithEvents } from '../../features/conversations/after-commit.js';
 import { webhookEvents, type NewWebhookEvent } from '../../features/webhooks/webhooks.table.js';
+import { eventLoopSlicer } from '../../platform/event-loop.js';
 import type { DomainEvents } from '../../platform/events.js';
 import type { Queue } from '../../platform/queue.js';
 import { WEBHOOK_MAX_ATTEMPTS } from '../queues.js';
@@ -41,6 +42,8 @@ export class WebhookEventError extends Error {
  * re-running are harmless: messages are unique by wamid, statuses only move forward, reactions
  * are one per contact. A failing update does not stop the others; it fails the attempt, so the
  * job retries with backoff, and after `maxAttempts` the event is parked as `failed`.
+ * A batch of thousands of updates is worked through in slices that let the event loop run between
+ * them, so other requests are answered while it is processed.
  */
 export function createWebhookProcessor(d: WebhookProcessorDeps) {
   const maxAttempts = d.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS;
@@ -76,7 +79,9 @@ export function createWebhookProcessor(d: WebhookProcessorDeps) {
         notes: [],
       };
       const failures: string[] = [];
+      const checkpoint = eventLoopSlicer();
       for (const item of parseWebhook(event.payload)) {
+        await checkpoint();
         try {
           await transaction((tx, outbox) => applyItem(tx, outbox, ctx, item));
         } catch (err) {
