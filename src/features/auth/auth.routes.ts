@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ctxOf } from '../../http/auth.js';
@@ -20,6 +20,9 @@ import type { AuthService } from './auth.service.js';
 
 const tags = ['auth'];
 const publicErrors = { 400: problemSchema, 401: problemSchema, 429: problemSchema };
+
+/** Where a request comes from, for the session list. */
+export const clientOf = (req: FastifyRequest) => ({ userAgent: req.headers['user-agent'], ip: req.ip });
 
 export function authRoutes(auth: AuthService, store: RateLimitStore, loginLimit: number) {
   return async (app: FastifyInstance) => {
@@ -43,7 +46,7 @@ export function authRoutes(auth: AuthService, store: RateLimitStore, loginLimit:
         // preValidation: every attempt counts, even malformed ones.
         preValidation: limitBy(store, 'login', loginLimit, 60, loginKey),
       },
-      (req) => auth.login(req.body),
+      (req) => auth.login(req.body, clientOf(req)),
     );
 
     r.post(
@@ -57,7 +60,7 @@ export function authRoutes(auth: AuthService, store: RateLimitStore, loginLimit:
           response: { 200: tokenPairSchema, ...publicErrors },
         },
       },
-      (req) => auth.refresh(req.body.refresh_token),
+      (req) => auth.refresh(req.body.refresh_token, clientOf(req)),
     );
 
     r.post(
@@ -97,7 +100,7 @@ export function authRoutes(auth: AuthService, store: RateLimitStore, loginLimit:
           response: { 201: registerResponse, 403: problemSchema, 409: problemSchema, ...publicErrors },
         },
       },
-      async (req, reply) => reply.status(201).send(await auth.register(req.body)),
+      async (req, reply) => reply.status(201).send(await auth.register(req.body, clientOf(req))),
     );
   };
 }

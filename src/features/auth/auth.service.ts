@@ -13,7 +13,14 @@ import type { LoginInput, RegisterInput } from './auth.schema.js';
 import { refreshTokens } from './auth.table.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { MfaService } from './mfa.service.js';
-import { openSession, revokeSessions, sessionsRevoked, type SessionScope } from './sessions.js';
+import {
+  openSession,
+  revokeSessions,
+  sessionsRevoked,
+  touchSession,
+  type SessionClient,
+  type SessionScope,
+} from './sessions.js';
 import type { AccessClaims, TokenService } from './tokens.js';
 
 export interface AuthServiceOptions {
@@ -71,8 +78,8 @@ export function createAuthService(
   }
 
   /** A login: a new session and its first pair. */
-  async function startSession(exec: Executor, userId: string, tenantId: string) {
-    const sessionId = await openSession(exec, tenantId, userId);
+  async function startSession(exec: Executor, userId: string, tenantId: string, client: SessionClient) {
+    const sessionId = await openSession(exec, tenantId, userId, client);
     return (await issuePair(exec, userId, tenantId, sessionId)).pair;
   }
 
@@ -109,7 +116,7 @@ export function createAuthService(
   }
 
   /** Claims the token and issues its successor; undefined when a concurrent refresh claimed it first. */
-  function rotate(row: RefreshRow): Promise<TokenPair | undefined> {
+  function rotate(row: RefreshRow, client: SessionClient): Promise<TokenPair | undefined> {
     return db.transaction(async (tx) => {
       const claimed = await tx
         .update(refreshTokens)
@@ -124,6 +131,7 @@ export function createAuthService(
         .update(refreshTokens)
         .set({ gracePair: null })
         .where(and(eq(refreshTokens.familyId, row.familyId), isNotNull(refreshTokens.gracePair)));
+      await touchSession(tx, row.familyId, client);
       const next = await issuePair(tx, row.userId, row.tenantId, row.familyId);
       await tx
         .update(refreshTokens)
@@ -134,17 +142,17 @@ export function createAuthService(
   }
 
   return {
-    async login(input: LoginInput) {
+    async login(input: LoginInput, client: SessionClient = {}) {
       const found = await findUserForLogin(db, input);
       const ok = await verifyPassword(found?.user.passwordHash, input.password);
       if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
       await mfa.checkLogin(found.user.id, input.mfa_code);
-      const pair = await db.transaction((tx) => startSession(tx, found.user.id, found.user.tenantId));
+      const pair = await db.transaction((tx) => startSession(tx, found.user.id, found.user.tenantId, client));
       const mfaSetupRequired = !found.user.mfaEnabled && options.mfaRequiredRoles.includes(found.role.name);
       return { ...pair, user: toUserDto(found.user, found.role), mfa_setup_required: mfaSetupRequired };
     },
 
-    async refresh(refreshToken: string): Promise<TokenPair> {
+    async refresh(refreshToken: string, client: SessionClient = {}): Promise<TokenPair> {
       const hash = sha256Hex(refreshToken);
       const row = await findRefresh(hash);
       if (!row) throw unauthenticated('Invalid refresh token');
@@ -152,7 +160,7 @@ export function createAuthService(
       if (row.expiresAt.getTime() <= Date.now()) throw unauthenticated('Refresh token expired');
       const user = await findUserWithRole(db, row.tenantId, row.userId);
       if (!user) throw unauthenticated('Invalid refresh token');
-      const pair = await rotate(row);
+      const pair = await rotate(row, client);
       if (pair) return pair;
       // A concurrent refresh with the same token won; it has committed, so its pair can be read back.
       const now = await findRefresh(hash);
@@ -179,7 +187,7 @@ export function createAuthService(
       return toUserDto(row.user, row.role, true);
     },
 
-    async register(input: RegisterInput) {
+    async register(input: RegisterInput, client: SessionClient = {}) {
       if (!options.allowSignup)
         throw new AppError(403, 'SIGNUP_DISABLED', 'Sign-up is disabled on this server');
       const passwordHash = await hashPassword(input.password);
@@ -198,7 +206,7 @@ export function createAuthService(
             })
             .returning();
           await mailVerificationLink(tx, mail, user!);
-          const pair = await startSession(tx, user!.id, tenant.id);
+          const pair = await startSession(tx, user!.id, tenant.id, client);
           return { tenant: toTenantDto(tenant), user: toUserDto(user!, roles.admin), ...pair };
         });
       } catch (err) {

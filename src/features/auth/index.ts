@@ -3,6 +3,7 @@ import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
 import { mfaRoutes } from './mfa.routes.js';
 import { createMfaService } from './mfa.service.js';
+import { sessionsRoutes } from './sessions.routes.js';
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -24,6 +25,7 @@ export const authFeature: Feature = {
     return async (app) => {
       await app.register(authRoutes(auth, platform.rateLimitStore, config.throttle.loginLimit));
       await app.register(mfaRoutes(database.db, mfa));
+      await app.register(sessionsRoutes(database.db, events));
     };
   },
 };

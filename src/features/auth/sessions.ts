@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, exists, gt, inArray, isNull, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { DomainEventType } from '../../platform/event-types.js';
 import type { DomainEvent } from '../../platform/events.js';
@@ -6,13 +6,67 @@ import { roles } from '../roles/roles.table.js';
 import { users } from '../users/users.table.js';
 import { authSessions, refreshTokens } from './auth.table.js';
 
+/** Where a login or refresh came from, as the session list shows it. */
+export interface SessionClient {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
+const clientColumns = (client: SessionClient) => ({
+  userAgent: client.userAgent?.slice(0, 512) ?? null,
+  ip: client.ip?.slice(0, 64) ?? null,
+});
+
 /** Starts the session of a login; its id is every access token's `sid` and the refresh-token family. */
-export async function openSession(exec: Executor, tenantId: string, userId: string): Promise<string> {
+export async function openSession(
+  exec: Executor,
+  tenantId: string,
+  userId: string,
+  client: SessionClient = {},
+): Promise<string> {
   const [row] = await exec
     .insert(authSessions)
-    .values({ tenantId, userId })
+    .values({ tenantId, userId, ...clientColumns(client) })
     .returning({ id: authSessions.id });
   return row!.id;
+}
+
+/** A refresh: the session was used now, from this client. */
+export async function touchSession(exec: Executor, sessionId: string, client: SessionClient): Promise<void> {
+  await exec
+    .update(authSessions)
+    .set({ lastUsedAt: new Date(), ...clientColumns(client) })
+    .where(eq(authSessions.id, sessionId));
+}
+
+/**
+ * A user's live sessions, most recently used first: not revoked, and still holding a refresh
+ * token that can rotate (a session whose chain expired is over even if nobody ended it).
+ */
+export async function listSessions(exec: Executor, tenantId: string, userId: string) {
+  const usable = exec
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(
+      and(
+        eq(refreshTokens.familyId, authSessions.id),
+        isNull(refreshTokens.usedAt),
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, new Date()),
+      ),
+    );
+  return exec
+    .select()
+    .from(authSessions)
+    .where(
+      and(
+        eq(authSessions.tenantId, tenantId),
+        eq(authSessions.userId, userId),
+        isNull(authSessions.revokedAt),
+        exists(usable),
+      ),
+    )
+    .orderBy(desc(authSessions.lastUsedAt), desc(authSessions.id));
 }
 
 export interface SessionClaims {
