@@ -114,8 +114,12 @@ export async function tenantWithEveryRow(
     components: [{ type: 'BODY', text: 'Hello there' }],
   });
 
+  // The caller's own session: only its owner may see or end it.
+  const sessions = await api<Page<{ id: string; current: boolean }>>('GET', '/auth/sessions');
+
   const rows: TenantRows = {
     users: user.id,
+    sessions: sessions.data.find((s) => s.current)!.id,
     roles: role.id,
     'whatsapp-integration-config': integration,
     'webhook-events': event.id,
