@@ -121,4 +121,21 @@ describe.skipIf(!chromium)('web: forgotten password and two-factor sign-in (Chro
     await next.getByRole('navigation', { name: 'Conversations' }).waitFor();
     await next.context().close();
   });
+
+  it('lists the sessions on the profile page and signs another device out at once', async () => {
+    const agent = await agentWithEmail();
+    const other = await h.loggedIn(agent.username, USER_PASSWORD);
+    const page = await h.loggedIn(agent.username, USER_PASSWORD);
+    await page.goto(`${h.t.url}/profile`);
+    const rows = page.getByRole('region', { name: 'Sessions' }).getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.getByText('this device').count()).toBe(1);
+    await snapshot(page, 'profile-sessions');
+    await page.getByRole('button', { name: 'Sign out Chrome on Linux' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    // The other device's socket is dropped and its tokens refused: it lands on the login page.
+    await other.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+    await other.context().close();
+    await page.context().close();
+  }, 60_000);
 });

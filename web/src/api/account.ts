@@ -1,5 +1,16 @@
 import { request, V1 } from './http';
 
+export interface SessionInfo {
+  id: string;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: string;
+  last_used_at: string;
+  current: boolean;
+}
+
+export const sessionsKey = ['me', 'sessions'] as const;
+
 /** Account security (API.md "Account security and self-service"). */
 export const accountApi = {
   forgotPassword: (email: string) =>
@@ -11,6 +22,8 @@ export const accountApi = {
   resendVerification: () => request<void>(`${V1}/auth/verify-email/resend`, { method: 'POST' }),
   changePassword: (current_password: string, new_password: string) =>
     request<void>(`${V1}/users/me/password`, { method: 'POST', body: { current_password, new_password } }),
+  sessions: () => request<{ data: SessionInfo[] }>(`${V1}/auth/sessions`),
+  endSession: (id: string) => request<void>(`${V1}/auth/sessions/${id}`, { method: 'DELETE' }),
   mfaSetup: () =>
     request<{ secret: string; otpauth_url: string }>(`${V1}/auth/mfa/setup`, { method: 'POST' }),
   mfaEnable: (code: string) =>

@@ -13,6 +13,7 @@ import { navigate } from '../router';
 import { ErrorText } from '../ui/ErrorText';
 import { MfaCard } from './MfaCard';
 import { PasswordCard } from './PasswordCard';
+import { SessionsCard } from './SessionsCard';
 import { storeMe } from './refreshMe';
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -196,6 +197,7 @@ export function ProfilePage({ me }: { me: User }) {
       <ProfileForm me={me} />
       <PasswordCard />
       <MfaCard me={me} />
+      <SessionsCard />
       <PreferencesForm />
     </div>
   );
