@@ -70,6 +70,33 @@ describe.skipIf(!chromium)('web inbox: admin pages (Chromium)', () => {
     await page.context().close();
   });
 
+  it("edits a user's name, email and phone, and sets a new password that signs them out", async () => {
+    const agent = await h.t.createUser('agent');
+    const theirs = await h.loggedIn(agent.username, USER_PASSWORD);
+    const page = await openAdmin('Users');
+    await row(page, agent.username).getByText('Edit').click();
+    const form = page.getByRole('form', { name: `Edit ${agent.username}` });
+    await form.getByLabel('Name').fill('Ada Lovelace');
+    await form.getByLabel('Email').fill(`${agent.username}@example.test`);
+    await form.getByLabel('Phone number').fill('+34 612 34 56 78');
+    await form.getByLabel('New password (signs them out)').fill('analytical-1843');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').waitFor();
+    const saved = (
+      await apiGet<{ id: string; name: string; email: string; phone_number: string }>('/api/v1/users')
+    ).find((u) => u.id === agent.id);
+    expect(saved).toMatchObject({
+      name: 'Ada Lovelace',
+      email: `${agent.username}@example.test`,
+      phone_number: '+34612345678',
+    });
+    // Their open page is signed out; the new password works.
+    await theirs.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+    await theirs.context().close();
+    await (await h.loggedIn(agent.username, 'analytical-1843')).context().close();
+    await page.context().close();
+  }, 60_000);
+
   it('lists the roles', async () => {
     const page = await openAdmin('Roles');
     for (const name of ['admin', 'supervisor', 'agent']) await row(page, name).first().waitFor();

@@ -5,6 +5,7 @@ import type { Tag, User } from '../api/types';
 import { ErrorText } from '../ui/ErrorText';
 import { CrudTable, type CrudSpec } from './CrudTable';
 import { SettingsSection } from './SettingsSection';
+import { UserEditor } from './UserEditor';
 
 export type SectionId = 'users' | 'roles' | 'integrations' | 'tags' | 'bots' | 'settings';
 
@@ -63,6 +64,7 @@ function UsersSection({ me }: { me: User }) {
         render: (u) => (u.id !== me.id ? <RoleSelect user={u} roles={roles} /> : u.role),
       },
       { label: 'Status', render: (u) => (u.online ? u.presence : 'offline') },
+      { label: 'Edit', render: (u) => <UserEditor user={u} listKey={usersKey} /> },
     ],
     fields: [
       { name: 'name', label: 'Name', required: true },

@@ -33,6 +33,10 @@ export const adminApi = {
   tags: resource<Tag>('/tags'),
   bots: resource<AdminBot>('/bots'),
   integrations: resource<AdminIntegration>('/whatsapp-integration-config'),
+  updateUser: (
+    userId: string,
+    body: { name?: string; email?: string | null; phone_number?: string | null; password?: string },
+  ) => request<User>(`${V1}/users/${userId}`, { method: 'PATCH', body }),
   setRole: (userId: string, role: string) =>
     request<User>(`${V1}/users/${userId}`, { method: 'PATCH', body: { role } }),
 };
