@@ -139,7 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerAuth(app, tokens, async (claims) => {
     const row = await findSessionPrincipal(database.db, claims);
-    return row && { role: row.role.name, permissions: row.role.permissions };
+    if (!row) return undefined;
+    const mfaPending = !row.user.mfaEnabled && config.mfaRequiredRoles.includes(row.role.name);
+    return { role: row.role.name, permissions: row.role.permissions, mfaPending };
   });
   registerRateLimit(app, platform.rateLimitStore, {
     limit: config.throttle.limit,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Permission } from '../features/roles/permissions.js';
 import type { AccessClaims, TokenService } from '../features/auth/tokens.js';
 import type { RequestContext } from './context.js';
-import { forbidden, unauthenticated } from './errors.js';
+import { AppError, forbidden, unauthenticated } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,13 +14,24 @@ declare module 'fastify' {
     public?: boolean;
     /** false: not under the per-user limit (the webhook, which Meta bursts). */
     rateLimit?: boolean;
+    /** Open to a user who must still set up two-factor authentication (MFA_REQUIRED_ROLES). */
+    beforeMfa?: boolean;
   }
 }
 
 export interface Principal {
   role: string;
   permissions: readonly string[];
+  /** The role requires two-factor authentication and the user has not set it up yet. */
+  mfaPending?: boolean;
 }
+
+const mfaFirst = () =>
+  new AppError(
+    403,
+    'MFA_REQUIRED',
+    'Your role requires two-factor authentication: set it up first (POST /auth/mfa/setup)',
+  );
 
 /** The user's role as it is now; undefined once the token's session ended or the user is gone. */
 export type PrincipalLoader = (claims: AccessClaims) => Promise<Principal | undefined>;
@@ -45,6 +56,7 @@ export function registerAuth(app: FastifyInstance, tokens: TokenService, loadPri
     if (!claims) throw unauthenticated('Invalid or expired token');
     const principal = await loadPrincipal(claims);
     if (!principal) throw unauthenticated('Invalid or expired token');
+    if (principal.mfaPending && !request.routeOptions.config.beforeMfa) throw mfaFirst();
     request.auth = claims;
     request.ctx = {
       tenantId: claims.tenantId,

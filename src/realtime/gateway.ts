@@ -39,7 +39,7 @@ export function attachRealtime(server: HttpServer, deps: AppDeps): Realtime {
   io.of('/').use((_socket, next) => next(refusal('UNAUTHENTICATED', 'Connect to the /crm namespace')));
 
   const nsp = io.of('/crm');
-  nsp.use(authenticateSockets(db, tokens));
+  nsp.use(authenticateSockets(db, tokens, config.mfaRequiredRoles));
   nsp.use(capSocketsPerUser(nsp, config.maxSocketsPerUser, logger));
   const presence = createPresenceTracker(nsp, presenceServiceOf(deps), config.presence, logger);
   const audience = createConversationAudience(nsp, db, logger);

@@ -27,7 +27,7 @@ export interface SocketAccess {
 }
 
 export function refusal(
-  code: 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE' | 'RATE_LIMITED',
+  code: 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE' | 'RATE_LIMITED' | 'MFA_REQUIRED',
   message: string,
 ): ExtendedError {
   const err: ExtendedError = new Error(code);
@@ -61,13 +61,16 @@ export async function currentAccess(db: Db, user: SocketUser): Promise<SocketAcc
  * an active user). It runs again when a client reconnects, recovered sessions included, so a revoked
  * token cannot come back.
  */
-export function authenticateSockets(db: Db, tokens: TokenService) {
+export function authenticateSockets(db: Db, tokens: TokenService, mfaRequiredRoles: readonly string[] = []) {
   return (socket: CrmSocket, next: (err?: ExtendedError) => void) => {
     const authenticate = async () => {
       const token = tokenOf(socket.handshake);
       const claims = token ? await tokens.verify(token) : undefined;
       const row = claims && (await findSessionPrincipal(db, claims));
       if (!claims || !row) return refusal('UNAUTHENTICATED', 'A valid access token is required');
+      // Like every API route but enrolment: nothing is heard before two-factor is set up.
+      if (!row.user.mfaEnabled && mfaRequiredRoles.includes(row.role.name))
+        return refusal('MFA_REQUIRED', 'Set up two-factor authentication first');
       socket.data = {
         userId: claims.userId,
         tenantId: claims.tenantId,

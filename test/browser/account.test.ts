@@ -139,3 +139,33 @@ describe.skipIf(!chromium)('web: forgotten password and two-factor sign-in (Chro
     await page.context().close();
   }, 60_000);
 });
+
+describe.skipIf(!chromium)('web: a role that must use two-factor (Chromium)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(chromium!, { MFA_REQUIRED_ROLES: 'supervisor' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows only the enrolment after login, then the inbox once two-factor is on', async () => {
+    const supervisor = await h.t.createUser('supervisor');
+    const context = await h.browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(h.t.url);
+    await page.getByLabel('Username or email').fill(supervisor.username);
+    await page.getByLabel('Password').fill(USER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Conversations' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    const secret = (await page.getByLabel('Secret key').textContent())!.trim();
+    await page.getByLabel('Code from the app').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('button', { name: 'I saved them' }).click();
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await context.close();
+  }, 60_000);
+});

@@ -3,6 +3,7 @@ import { AdminPage } from './admin/AdminPage';
 import { session } from './api/session';
 import { LinkPages } from './auth/LinkPages';
 import { LoginPage } from './auth/LoginPage';
+import { MfaSetupPage } from './auth/MfaSetupPage';
 import { InboxPage } from './inbox/InboxPage';
 import { ProfilePage } from './profile/ProfilePage';
 import { RealtimeProvider } from './realtime/RealtimeProvider';
@@ -22,6 +23,7 @@ export function App() {
   const link = useLinkPage();
   if (link) return <LinkPages {...link} />;
   if (!current) return <LoginPage />;
+  if (current.mfa_setup_required && !current.user.mfa_enabled) return <MfaSetupPage />;
   return (
     <RealtimeProvider userId={current.user.id}>
       <UserTheme />

@@ -90,6 +90,7 @@ export function accountRoutes(account: AccountService, store: RateLimitStore) {
     r.post(
       '/auth/verify-email/resend',
       {
+        config: { beforeMfa: true },
         schema: {
           tags,
           summary: "Mail a new verification link for the caller's address",
@@ -106,6 +107,7 @@ export function accountRoutes(account: AccountService, store: RateLimitStore) {
     r.post(
       '/users/me/password',
       {
+        config: { beforeMfa: true },
         schema: {
           tags: ['users'],
           summary: 'Change your own password; your other sessions end, this one stays',

@@ -66,6 +66,7 @@ export function authRoutes(auth: AuthService, store: RateLimitStore, loginLimit:
     r.post(
       '/auth/logout',
       {
+        config: { beforeMfa: true },
         schema: {
           tags,
           summary: 'End this session at once',
@@ -82,7 +83,10 @@ export function authRoutes(auth: AuthService, store: RateLimitStore, loginLimit:
 
     r.get(
       '/auth/me',
-      { schema: { tags, summary: 'The current user', response: { 200: userSchema, ...authErrors } } },
+      {
+        config: { beforeMfa: true },
+        schema: { tags, summary: 'The current user', response: { 200: userSchema, ...authErrors } },
+      },
       (req) => {
         const ctx = ctxOf(req);
         return auth.me(ctx.userId, ctx.tenantId);

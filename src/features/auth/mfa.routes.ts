@@ -26,6 +26,7 @@ export function mfaRoutes(db: Db, mfa: MfaService) {
     r.post(
       '/auth/mfa/setup',
       {
+        config: { beforeMfa: true },
         schema: {
           tags,
           summary: 'Start two-factor enrolment: a new TOTP secret and its otpauth:// URL',
@@ -38,6 +39,7 @@ export function mfaRoutes(db: Db, mfa: MfaService) {
     r.post(
       '/auth/mfa/enable',
       {
+        config: { beforeMfa: true },
         schema: {
           tags,
           summary: 'Confirm enrolment with a first code; answers 10 recovery codes (shown once)',

@@ -26,6 +26,7 @@ export function sessionsRoutes(db: Db, events: Pick<DomainEvents, 'publish'>) {
     r.get(
       '/auth/sessions',
       {
+        config: { beforeMfa: true },
         schema: {
           tags: ['auth'],
           summary: 'Your signed-in sessions, most recently used first',
@@ -51,6 +52,7 @@ export function sessionsRoutes(db: Db, events: Pick<DomainEvents, 'publish'>) {
     r.delete(
       '/auth/sessions/:id',
       {
+        config: { beforeMfa: true },
         schema: {
           tags: ['auth'],
           summary: 'End one of your sessions: its tokens stop working and its sockets are dropped',

@@ -46,6 +46,7 @@ export function settingsRoutes(tenant: TenantSettingsService, user: UserSettings
     r.get(
       '/users/me/settings',
       {
+        config: { beforeMfa: true },
         schema: {
           tags,
           summary: "The caller's own preferences",

@@ -14,7 +14,10 @@ export function usersMeRoutes(me: UsersMeService) {
 
     r.get(
       '/users/me',
-      { schema: { tags, summary: 'The caller', response: { 200: userSchema, ...authErrors } } },
+      {
+        config: { beforeMfa: true },
+        schema: { tags, summary: 'The caller', response: { 200: userSchema, ...authErrors } },
+      },
       (req) => me.get(ctxOf(req)),
     );
 

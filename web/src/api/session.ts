@@ -4,6 +4,8 @@ export interface Session {
   access_token: string;
   refresh_token: string;
   user: User;
+  /** From the login answer: nothing but two-factor enrolment works until it is done. */
+  mfa_setup_required?: boolean;
 }
 
 const KEY = 'apicechat.session';

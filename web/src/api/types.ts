@@ -29,6 +29,8 @@ export interface TokenPair {
 
 export interface LoginResponse extends TokenPair {
   user: User;
+  /** The user's role requires two-factor authentication and it is not set up yet. */
+  mfa_setup_required?: boolean;
 }
 
 export interface Tag {

@@ -28,7 +28,12 @@ export function LoginPage() {
       const res = await api.login({ ...who, password, ...(needsCode ? { mfa_code: code } : {}) });
       // The login answer has no permissions; /auth/me has them (role_detail).
       const user = await api.me(res.access_token);
-      session.start({ access_token: res.access_token, refresh_token: res.refresh_token, user });
+      session.start({
+        access_token: res.access_token,
+        refresh_token: res.refresh_token,
+        user,
+        mfa_setup_required: res.mfa_setup_required ?? false,
+      });
     } catch (err) {
       if (asksForMfa(err) && !needsCode) {
         setNeedsCode(true);

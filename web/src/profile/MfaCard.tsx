@@ -21,7 +21,7 @@ const codeInput = (value: string, onChange: (v: string) => void, label = 'Code f
 );
 
 /** Scan, confirm with a first code, then see the recovery codes once. */
-function Enrol({ onDone }: { onDone: () => Promise<void> }) {
+export function Enrol({ onDone }: { onDone: () => Promise<void> }) {
   const [code, setCode] = useState('');
   const setup = useMutation({
     mutationFn: async () => {
