@@ -77,6 +77,20 @@ describe.skipIf(!chromium)('web inbox: signing in and out (Chromium)', () => {
     await page.context().close();
   });
 
+  it("never writes a tab's old tokens over the ones stored since (another tab rotated them)", async () => {
+    const page = await h.loggedIn();
+    await page.goto(`${h.t.url}/profile`);
+    // Another tab rotated the pair: this tab has not read the new one yet.
+    await storeTokens(page, { access_token: 'rotated-elsewhere', refresh_token: 'rotated-refresh' });
+    await page.getByRole('form', { name: 'Profile' }).getByRole('button', { name: 'Save profile' }).click();
+    await page.getByRole('form', { name: 'Profile' }).getByRole('status').waitFor();
+    expect(await storedSession(page)).toMatchObject({
+      access_token: 'rotated-elsewhere',
+      refresh_token: 'rotated-refresh',
+    });
+    await page.context().close();
+  });
+
   it('logs out when the session cannot be refreshed any more', async () => {
     const page = await h.loggedIn();
     await storeTokens(page, { access_token: 'expired', refresh_token: 'revoked-refresh-token' });

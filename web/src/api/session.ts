@@ -46,7 +46,10 @@ export const session = {
     if (current) store({ ...current, access_token: pair.access_token, refresh_token: pair.refresh_token });
   },
   setUser: (user: User) => {
-    if (current) store({ ...current, user });
+    // The tokens as stored now: another tab (or a reload) may have replaced them since this tab
+    // read them, and writing the old ones back would undo that.
+    const latest = load();
+    if (latest && current && latest.user.id === current.user.id) store({ ...latest, user });
   },
   clear: () => store(null),
   subscribe: (listener: () => void) => {

@@ -195,10 +195,11 @@ export function ProfilePage({ me }: { me: User }) {
         <h1>Your profile</h1>
       </header>
       <ProfileForm me={me} />
+      <PreferencesForm />
       <PasswordCard />
       <MfaCard me={me} />
+      {/* Last: its list arrives later, and nothing below it should move when it does. */}
       <SessionsCard />
-      <PreferencesForm />
     </div>
   );
 }
