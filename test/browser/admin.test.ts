@@ -70,7 +70,7 @@ describe.skipIf(!chromium)('web inbox: admin pages (Chromium)', () => {
     await page.context().close();
   });
 
-  it("edits a user's name, email and phone, and sets a new password that signs them out", async () => {
+  it("edits a user's name, email, phone and password (signing them out), and deactivates them", async () => {
     const agent = await h.t.createUser('agent');
     const theirs = await h.loggedIn(agent.username, USER_PASSWORD);
     const page = await openAdmin('Users');
@@ -94,8 +94,27 @@ describe.skipIf(!chromium)('web inbox: admin pages (Chromium)', () => {
     await theirs.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
     await theirs.context().close();
     await (await h.loggedIn(agent.username, 'analytical-1843')).context().close();
+
+    // Deactivated: listed as such, and the login page says why it refuses.
+    await row(page, agent.username)
+      .getByRole('button', { name: `Deactivate ${agent.username}` })
+      .click();
+    await row(page, agent.username).getByText('deactivated').waitFor();
+    const refused = await (await h.browser.newContext()).newPage();
+    await refused.goto(h.t.url);
+    await refused.getByLabel('Username or email').fill(agent.username);
+    await refused.getByLabel('Password').fill('analytical-1843');
+    await refused.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => refused.getByRole('alert').textContent()).toContain('deactivated');
+    await refused.context().close();
+    await row(page, agent.username)
+      .getByRole('button', { name: `Reactivate ${agent.username}` })
+      .click();
+    await row(page, agent.username)
+      .getByRole('button', { name: `Deactivate ${agent.username}` })
+      .waitFor();
     await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   it('lists the roles', async () => {
     const page = await openAdmin('Roles');

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
 import { badRequest, notFound } from '../../http/errors.js';
@@ -22,7 +22,7 @@ export function createAccountService(d: AccountServiceDeps) {
     const [user] = await exec
       .select()
       .from(users)
-      .where(and(eq(users.id, userId), eq(users.disabled, false)));
+      .where(and(eq(users.id, userId), eq(users.disabled, false), isNull(users.deactivatedAt)));
     return user;
   };
 
@@ -32,7 +32,13 @@ export function createAccountService(d: AccountServiceDeps) {
     const [user] = await db
       .select()
       .from(users)
-      .where(and(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`, eq(users.disabled, false)));
+      .where(
+        and(
+          sql`lower(${users.email}) = ${email.trim().toLowerCase()}`,
+          eq(users.disabled, false),
+          isNull(users.deactivatedAt),
+        ),
+      );
     if (!user?.email) return;
     await db.transaction((tx) => mailLink(tx, d.mail, { ...user, email: user.email! }, 'password_reset'));
   }

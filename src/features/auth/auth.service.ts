@@ -146,6 +146,8 @@ export function createAuthService(
       const found = await findUserForLogin(db, input);
       const ok = await verifyPassword(found?.user.passwordHash, input.password);
       if (!found || !ok) throw unauthenticated(INVALID_CREDENTIALS);
+      // Said only to who knows the password: it tells them to ask an admin, not to retry.
+      if (found.user.deactivatedAt) throw unauthenticated('This account is deactivated; ask an admin');
       await mfa.checkLogin(found.user.id, input.mfa_code);
       const pair = await db.transaction((tx) => startSession(tx, found.user.id, found.user.tenantId, client));
       const mfaSetupRequired = !found.user.mfaEnabled && options.mfaRequiredRoles.includes(found.role.name);

@@ -45,6 +45,12 @@ describe('MFA_REQUIRED_ROLES: a role that must use two-factor gets nothing else 
     (await t.connect(token)).disconnect();
 
     // Roles not listed are not affected.
+    const agentLogin = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: agent.username, password: 'password123' },
+    });
+    expect(agentLogin.json()).toMatchObject({ mfa_setup_required: false });
     expect((await call('GET', '/conversations', agent.token)).statusCode).toBe(200);
   });
 });

@@ -160,29 +160,3 @@ describe('two-factor authentication (TOTP)', () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
   });
 });
-
-describe('MFA_REQUIRED_ROLES', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ MFA_REQUIRED_ROLES: 'admin, supervisor' });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it('flags a login of a required role without MFA so the client sends the user to enrol', async () => {
-    const admin = await t.request({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'admin', password: 'admin123' },
-    });
-    expect(admin.json()).toMatchObject({ mfa_setup_required: true });
-    const agent = await t.createUser('agent');
-    const res = await t.request({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: agent.username, password: 'password123' },
-    });
-    expect(res.json()).toMatchObject({ mfa_setup_required: false });
-  });
-});

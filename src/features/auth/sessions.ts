@@ -92,6 +92,7 @@ export async function findSessionPrincipal(exec: Executor, claims: SessionClaims
         eq(authSessions.tenantId, claims.tenantId),
         isNull(authSessions.revokedAt),
         eq(users.disabled, false),
+        isNull(users.deactivatedAt),
       ),
     );
   return row;

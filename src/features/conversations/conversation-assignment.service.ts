@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { RequestContext } from '../../http/context.js';
 import { badRequest, forbidden } from '../../http/errors.js';
@@ -35,7 +35,14 @@ async function assertAssignable(tx: Tx, ctx: RequestContext, target: Assignee) {
     const [user] = await tx
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, target.userId), eq(users.tenantId, ctx.tenantId), eq(users.disabled, false)));
+      .where(
+        and(
+          eq(users.id, target.userId),
+          eq(users.tenantId, ctx.tenantId),
+          eq(users.disabled, false),
+          isNull(users.deactivatedAt),
+        ),
+      );
     if (!user) throw badRequest('Unknown user', [{ field: 'user_id', message: 'Unknown user' }]);
   }
   if (target.botId) {

@@ -18,6 +18,8 @@ export const userSchema = z.object({
   presence: presenceSchema,
   mfa_enabled: z.boolean(),
   email_verified: z.boolean(),
+  /** false: deactivated by an admin (no login, no sessions, not assignable). */
+  active: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
   role_detail: roleSchema.pick({ id: true, name: true, permissions: true }).optional(),
@@ -48,6 +50,8 @@ export const updateUserBody = z.strictObject({
   phone_number: phoneNumberSchema.nullable().optional(),
   password: passwordSchema.optional(),
   role: z.string().min(1).max(50).optional(),
+  /** false deactivates the user (every session ends at once); true switches them on again. */
+  active: z.boolean().optional(),
 });
 /** PATCH /users/me: the caller's own profile; role, username and the rest stay an admin's (400 here). */
 export const updateMeBody = updateUserBody.pick({ name: true, email: true, phone_number: true }).extend({

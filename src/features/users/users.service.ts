@@ -32,6 +32,7 @@ export function toUserDto(u: UserRow, role: RoleRow, includeRole = false): UserD
     presence: u.presence,
     mfa_enabled: u.mfaEnabled,
     email_verified: u.emailVerified,
+    active: u.deactivatedAt === null,
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
     ...(includeRole ? { role_detail: { id: role.id, name: role.name, permissions: role.permissions } } : {}),
@@ -170,6 +171,10 @@ export function createUsersService(
       assertCanGrant(ctx, current.role.permissions);
       const passwordHash = input.password ? await hashPassword(input.password) : undefined;
       const emailChanged = emailChanges(current.user.email, input.email);
+      if (input.active === false && id === ctx.userId) throw badRequest('You cannot deactivate yourself');
+      const deactivating = input.active === false && current.user.deactivatedAt === null;
+      // A new password or a deactivation ends every session of the user.
+      const endsSessions = Boolean(passwordHash) || deactivating;
       const updated = await uniqueIdentity(() =>
         db.transaction(async (tx) => {
           const [user] = await tx
@@ -180,18 +185,20 @@ export function createUsersService(
               ...(input.phone_number !== undefined ? { phoneNumber: input.phone_number } : {}),
               ...(emailChanged ? { email: input.email, emailVerified: false } : {}),
               ...(passwordHash ? { passwordHash } : {}),
+              ...(deactivating ? { deactivatedAt: new Date() } : {}),
+              ...(input.active === true ? { deactivatedAt: null } : {}),
               roleId: role.id,
               updatedAt: new Date(),
             })
             .where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId)))
             .returning();
           if (emailChanged) await mailVerificationLink(tx, mail, user!);
-          if (passwordHash) await revokeSessions(tx, everySession(ctx, id));
+          if (endsSessions) await revokeSessions(tx, everySession(ctx, id));
           await recordAudit(tx, ctx, { action: 'update', entityType: 'user', entityId: id, changes: input });
           return toUserDto(user!, role);
         }),
       );
-      if (passwordHash) events.publish(sessionsRevoked(everySession(ctx, id), ctx.userId));
+      if (endsSessions) events.publish(sessionsRevoked(everySession(ctx, id), ctx.userId));
       return updated;
     },
 

@@ -43,6 +43,8 @@ export const users = pgTable(
     /** Set by following the link mailed to `email`; cleared whenever the email changes. */
     emailVerified: boolean('email_verified').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
+    /** An admin switched the account off: it stays listed and can be switched on again. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     ...timestamps(),
   },
   (t) => [

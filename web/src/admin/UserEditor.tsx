@@ -64,3 +64,26 @@ export function UserEditor({ user, listKey }: { user: User; listKey: QueryKey })
     </details>
   );
 }
+
+/** Deactivating signs the user out everywhere and blocks login; reactivating lets them back in. */
+export function ActiveSwitch({ user, listKey }: { user: User; listKey: QueryKey }) {
+  const qc = useQueryClient();
+  const active = user.active !== false;
+  const toggle = useMutation({
+    mutationFn: () => adminApi.updateUser(user.id, { active: !active }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: listKey }),
+  });
+  return (
+    <>
+      <button
+        type="button"
+        aria-label={`${active ? 'Deactivate' : 'Reactivate'} ${user.username}`}
+        disabled={toggle.isPending}
+        onClick={() => toggle.mutate()}
+      >
+        {active ? 'Deactivate' : 'Reactivate'}
+      </button>
+      <ErrorText error={toggle.error} />
+    </>
+  );
+}

@@ -5,7 +5,7 @@ import type { Tag, User } from '../api/types';
 import { ErrorText } from '../ui/ErrorText';
 import { CrudTable, type CrudSpec } from './CrudTable';
 import { SettingsSection } from './SettingsSection';
-import { UserEditor } from './UserEditor';
+import { ActiveSwitch, UserEditor } from './UserEditor';
 
 export type SectionId = 'users' | 'roles' | 'integrations' | 'tags' | 'bots' | 'settings';
 
@@ -63,8 +63,19 @@ function UsersSection({ me }: { me: User }) {
         // Not one's own: an admin demoting themselves would lock themselves out of this page.
         render: (u) => (u.id !== me.id ? <RoleSelect user={u} roles={roles} /> : u.role),
       },
-      { label: 'Status', render: (u) => (u.online ? u.presence : 'offline') },
-      { label: 'Edit', render: (u) => <UserEditor user={u} listKey={usersKey} /> },
+      {
+        label: 'Status',
+        render: (u) => (u.active === false ? 'deactivated' : u.online ? u.presence : 'offline'),
+      },
+      {
+        label: 'Edit',
+        render: (u) => (
+          <>
+            <UserEditor user={u} listKey={usersKey} />
+            {u.id !== me.id && <ActiveSwitch user={u} listKey={usersKey} />}
+          </>
+        ),
+      },
     ],
     fields: [
       { name: 'name', label: 'Name', required: true },

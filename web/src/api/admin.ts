@@ -35,7 +35,13 @@ export const adminApi = {
   integrations: resource<AdminIntegration>('/whatsapp-integration-config'),
   updateUser: (
     userId: string,
-    body: { name?: string; email?: string | null; phone_number?: string | null; password?: string },
+    body: {
+      name?: string;
+      email?: string | null;
+      phone_number?: string | null;
+      password?: string;
+      active?: boolean;
+    },
   ) => request<User>(`${V1}/users/${userId}`, { method: 'PATCH', body }),
   setRole: (userId: string, role: string) =>
     request<User>(`${V1}/users/${userId}`, { method: 'PATCH', body: { role } }),

@@ -15,6 +15,8 @@ export interface User {
   presence: Presence;
   mfa_enabled: boolean;
   email_verified: boolean;
+  /** false: deactivated by an admin. */
+  active: boolean;
   created_at: string;
   updated_at: string;
   role_detail?: { id: string; name: string; permissions: string[] };
