@@ -139,6 +139,20 @@ describe('password reset, email verification and password change (real SMTP)', (
     expect((await me(u.access_token)).json()).toMatchObject({ email_verified: true });
     const reused = await post('/auth/verify-email', { token });
     expect(reused.json()).toMatchObject({ status: 400, code: 'TOKEN_INVALID' });
+    const unknown = await post('/auth/verify-email', { token: 'u'.repeat(43) });
+    expect(unknown.json()).toMatchObject({ status: 400, code: 'TOKEN_INVALID' });
+  });
+
+  it('refuses a verification link after its 48 hours', async () => {
+    const u = await userWithEmail();
+    vi.useFakeTimers({ now: Date.now() + 49 * 60 * 60 * 1000, toFake: ['Date'] });
+    try {
+      const late = await post('/auth/verify-email', { token: u.verifyToken });
+      expect(late.json()).toMatchObject({ status: 400, code: 'TOKEN_INVALID' });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await post('/auth/verify-email', { token: u.verifyToken })).statusCode).toBe(204);
   });
 
   it('changes the own password: wrong current is a 400 naming it; other sessions end, this one stays', async () => {
